@@ -126,7 +126,7 @@ export const CallOpt = {
   notifyChangesOnly: 0x4,
 } as const;
 
-/** OCF exit codes carried in `lrmd_exec_rc` (§6.1). */
+/** OCF exit codes carried in `lrmd_exec_rc` (§7.1). */
 export const OcfExit = {
   ok: 0,
   unknownError: 1,
@@ -145,7 +145,7 @@ export const OcfExit = {
 } as const;
 export type OcfExit = (typeof OcfExit)[keyof typeof OcfExit];
 
-/** Execution status values carried in `lrmd_exec_op_status` (§6.2). */
+/** Execution status values carried in `lrmd_exec_op_status` (§7.2). */
 export const ExecStatus = {
   unknown: -2,
   pending: -1,
@@ -207,7 +207,7 @@ export const IpcServer = {
   pacemakerd: 'pacemakerd',
 } as const;
 
-/** Default TCP port (§1). */
+/** Default TCP port (§4.1). */
 export const DEFAULT_PORT = 3121;
-/** PSK identity every client sends (§1.4). */
+/** PSK identity every client sends (§4.1). */
 export const PSK_IDENTITY = 'lrmd';
