@@ -1,0 +1,136 @@
+/**
+ * Incremental frame decoder (spec/protocol.md §2.6): feed it bytes as they
+ * arrive, in any split; it returns every frame completed so far. Synchronous,
+ * no I/O. After it throws, it is failed for good: discard it and the
+ * connection (a stream with a bad header has no resynchronisation point).
+ */
+import { decompressBzip2 } from './compression.js';
+import { ErrorCode, ProtocolError } from './errors.js';
+import { encodingOf, type Frame } from './frame.js';
+import { decodeHeader, HEADER_SIZE, type FrameHeader, type HeaderLimits } from './header.js';
+
+/** Options of {@link FrameDecoder}. */
+export interface FrameDecoderOptions extends HeaderLimits {}
+
+export class FrameDecoder {
+  readonly #limits: HeaderLimits;
+  #chunks: Uint8Array[] = [];
+  #buffered = 0;
+  #header: FrameHeader | undefined;
+  #failed: ProtocolError | undefined;
+
+  constructor(options: FrameDecoderOptions = {}) {
+    this.#limits = options;
+  }
+
+  /** Bytes held that do not yet make a complete frame. */
+  get bufferedBytes(): number {
+    return this.#buffered;
+  }
+
+  /**
+   * Add bytes; returns the frames they complete (possibly none, possibly
+   * several). Throws {@link ProtocolError} on a bad header or payload, and
+   * DECODER_FAILED on any call after that.
+   */
+  push(chunk: Uint8Array): Frame[] {
+    if (this.#failed) {
+      throw new ProtocolError(ErrorCode.DecoderFailed, 'frame decoder already failed', {
+        cause: this.#failed,
+      });
+    }
+    if (chunk.length === 0) return [];
+    this.#chunks.push(chunk);
+    this.#buffered += chunk.length;
+    const frames: Frame[] = [];
+    try {
+      for (;;) {
+        if (!this.#header) {
+          if (this.#buffered < HEADER_SIZE) break;
+          // Validated here, before any payload buffer is allocated (§2.3).
+          this.#header = decodeHeader(this.#peek(HEADER_SIZE), 0, this.#limits);
+        }
+        const h = this.#header;
+        if (this.#buffered < h.sizeTotal) break;
+        const bytes = this.#take(h.sizeTotal);
+        this.#header = undefined;
+        frames.push(finishFrame(h, bytes.subarray(HEADER_SIZE)));
+      }
+    } catch (err) {
+      this.#failed = ProtocolError.from(err, ErrorCode.FrameBadPayload);
+      this.#chunks = [];
+      this.#buffered = 0;
+      throw this.#failed;
+    }
+    return frames;
+  }
+
+  /**
+   * Declare the end of the stream. Throws FRAME_TRUNCATED when bytes of an
+   * unfinished frame are still held.
+   */
+  end(): void {
+    if (this.#buffered > 0 && !this.#failed) {
+      const n = this.#buffered;
+      this.#failed = new ProtocolError(
+        ErrorCode.FrameTruncated,
+        `stream ended inside a frame (${n} bytes held${this.#header ? ` of ${this.#header.sizeTotal}` : ''})`,
+      );
+      throw this.#failed;
+    }
+  }
+
+  /** The first n buffered bytes, joined if they span chunks (n ≤ buffered). */
+  #peek(n: number): Uint8Array {
+    const first = this.#chunks[0]!;
+    if (first.length >= n) return first;
+    const joined = concat(this.#chunks, this.#buffered);
+    this.#chunks = [joined];
+    return joined;
+  }
+
+  /** Remove and return the first n bytes, without copying when one chunk holds them. */
+  #take(n: number): Uint8Array {
+    let first = this.#chunks[0]!;
+    if (first.length < n) {
+      first = concat(this.#chunks, this.#buffered);
+      this.#chunks = [first];
+    }
+    const out = first.subarray(0, n);
+    if (first.length === n) this.#chunks.shift();
+    else this.#chunks[0] = first.subarray(n);
+    this.#buffered -= n;
+    return out;
+  }
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.length;
+  }
+  return out;
+}
+
+/** Decompress if needed and check the payload's terminator (§2.2, §2.4). */
+function finishFrame(header: FrameHeader, wire: Uint8Array): Frame {
+  const encoding = encodingOf(header.flags);
+  const payload =
+    header.payloadCompressed !== 0 ? decompressBzip2(wire, header.payloadUncompressed) : wire;
+  if (encoding === 'protobuf') return { header, encoding, payload };
+  // XML: exactly one NUL, at the end (a receiver stops at the first NUL).
+  const nul = payload.indexOf(0);
+  if (payload.length === 0 || nul !== payload.length - 1) {
+    throw new ProtocolError(
+      ErrorCode.FrameBadPayload,
+      payload.length === 0
+        ? 'empty XML payload'
+        : nul < 0
+          ? 'XML payload is not NUL-terminated'
+          : `NUL inside XML payload at byte ${nul}`,
+    );
+  }
+  return { header, encoding, payload: payload.subarray(0, payload.length - 1) };
+}
