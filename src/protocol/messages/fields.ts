@@ -1,0 +1,129 @@
+/**
+ * Small field codecs shared by the XML message decoder and encoder
+ * (spec/protocol.md §3.9): strict integers, lenient booleans, and a reader
+ * that remembers which attributes were mapped so the rest can be kept (§3.10).
+ */
+import { ErrorCode, ProtocolError } from '../errors.js';
+import type { Extra } from './common.js';
+import type { XmlElement } from '../xml/types.js';
+
+const INTEGER = /^-?[0-9]+$/;
+const TRUE_WORDS = new Set(['true', 'yes', 'y', 'on', '1']);
+
+/**
+ * Parse a decimal integer as Pacemaker writes it (`%d`, `%u`, `%lld`, §3.9):
+ * an optional `-` and digits, nothing else, within the safe integer range.
+ * @throws ProtocolError MESSAGE_BAD_VALUE otherwise.
+ */
+export function parseInteger(value: string, name: string): number {
+  if (INTEGER.test(value)) {
+    const n = Number(value);
+    if (Number.isSafeInteger(n)) return n === 0 ? 0 : n; // folds -0
+  }
+  throw new ProtocolError(ErrorCode.MessageBadValue, `${name}: not an integer: ${JSON.stringify(value)}`);
+}
+
+/** Pacemaker's boolean reading (§3.9): true/yes/y/on/1, any case; everything else is false. */
+export function parseBoolean(value: string): boolean {
+  return TRUE_WORDS.has(value.toLowerCase());
+}
+
+/** An empty null-prototype record, safe for any key (`__proto__` included). */
+export function emptyRecord(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
+}
+
+/**
+ * Reads attributes of one element, each at most once, and hands back the
+ * ones nobody read as `extra` (§3.10).
+ */
+export class AttrReader {
+  private readonly used = new Set<string>();
+
+  constructor(readonly el: XmlElement) {}
+
+  /** True when the attribute is present (does not mark it read). */
+  has(name: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.el.attrs, name);
+  }
+
+  /** The raw value, marking the attribute read. */
+  str(name: string): string | undefined {
+    if (!this.has(name)) return undefined;
+    this.used.add(name);
+    return this.el.attrs[name];
+  }
+
+  /** Like {@link str}, but absence is an error. @throws MESSAGE_MISSING_FIELD */
+  required(name: string): string {
+    const v = this.str(name);
+    if (v === undefined) {
+      throw new ProtocolError(ErrorCode.MessageMissingField, `<${this.el.name}> lacks ${name}`);
+    }
+    return v;
+  }
+
+  /** An integer, or undefined when absent. @throws MESSAGE_BAD_VALUE */
+  int(name: string): number | undefined {
+    const v = this.str(name);
+    return v === undefined ? undefined : parseInteger(v, name);
+  }
+
+  /** An integer that Pacemaker always writes; absent reads as 0 (§3.9). */
+  int0(name: string): number {
+    return this.int(name) ?? 0;
+  }
+
+  bool(name: string): boolean | undefined {
+    const v = this.str(name);
+    return v === undefined ? undefined : parseBoolean(v);
+  }
+
+  /** Mark an attribute read without looking at it. */
+  skip(name: string): void {
+    if (this.has(name)) this.used.add(name);
+  }
+
+  /** Attributes not read so far, in document order; undefined when none. */
+  rest(): Extra | undefined {
+    let out: Record<string, string> | undefined;
+    for (const [k, v] of Object.entries(this.el.attrs)) {
+      if (this.used.has(k)) continue;
+      out ??= emptyRecord();
+      out[k] = v;
+    }
+    return out;
+  }
+}
+
+/**
+ * Builds one element's attributes in the order they are set; undefined values
+ * are skipped, so optional fields stay absent (§3.9).
+ */
+export class AttrWriter {
+  readonly attrs: Record<string, string> = emptyRecord();
+
+  set(name: string, value: string | number | undefined): this {
+    if (value !== undefined) this.attrs[name] = typeof value === 'number' ? String(value) : value;
+    return this;
+  }
+
+  /** Set only when the name is not set yet (first one wins). */
+  add(name: string, value: string): this {
+    if (!Object.prototype.hasOwnProperty.call(this.attrs, name)) this.attrs[name] = value;
+    return this;
+  }
+
+  /** `true`/`false`, as Pacemaker writes booleans. */
+  bool(name: string, value: boolean | undefined): this {
+    return value === undefined ? this : this.set(name, value ? 'true' : 'false');
+  }
+
+  /** Copy kept attributes, skipping names already written and those listed. */
+  extra(extra: Extra | undefined, skip: ReadonlySet<string> = NO_NAMES): this {
+    if (extra) for (const [k, v] of Object.entries(extra)) if (!skip.has(k)) this.add(k, v);
+    return this;
+  }
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
