@@ -24,7 +24,7 @@ export const ErrorCode = {
   DecoderFailed: 'DECODER_FAILED',
   /** XML is not well formed. */
   XmlSyntax: 'XML_SYNTAX',
-  /** XML uses something we refuse on purpose: DOCTYPE, unknown entity, processing instruction at the root. */
+  /** XML uses something we refuse on purpose: a DOCTYPE or an entity other than the five predefined. */
   XmlForbidden: 'XML_FORBIDDEN',
   /** XML exceeds a structural limit (depth, attribute count, size). */
   XmlLimit: 'XML_LIMIT',
