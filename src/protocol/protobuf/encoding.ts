@@ -17,4 +17,3 @@ export const PROTOBUF_FLAG: bigint = FLAG_PROTOBUF;
 export function isProtobufFlagged(flags: bigint): boolean {
   return (flags & FLAG_PROTOBUF) !== 0n;
 }
-export type { Encoding as EncodingName } from '../frame.js';
