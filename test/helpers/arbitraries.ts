@@ -346,10 +346,10 @@ export const arbXmlElement: fc.Arbitrary<XmlElement> = fc.letrec<{ el: XmlElemen
     fc.record({ type: fc.constant('cdata' as const), text: arbXmlString(12).map(noCdataEnd) }),
     fc.record({
       type: fc.constant('comment' as const),
-      // Legal comment text: no "--", no trailing "-". A leading ">" or "->" is
-      // legal too but avoided for now: the opaque parser ends such a comment
-      // early (see the todo test in test/protocol/messages/roundtrip.test.ts).
-      text: arbXmlString(12).map((s) => s.replace(/-+/g, '-').replace(/-$/, '_').replace(/^-?>/, '_')),
+      // Legal comment text: no "--", no trailing "-" (a leading ">" or "->" is fine).
+      text: fc
+        .tuple(fc.constantFrom('', '>', '->'), arbXmlString(12))
+        .map(([lead, s]) => (lead + s).replace(/-+/g, '-').replace(/-$/, '_')),
     }),
   ),
 })).el;

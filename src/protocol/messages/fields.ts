@@ -4,11 +4,17 @@
  * that remembers which attributes were mapped so the rest can be kept (§3.10).
  */
 import { ErrorCode, ProtocolError } from '../errors.js';
+import { NullRecord } from '../null-record.js';
 import type { Extra } from './common.js';
 import type { XmlElement } from '../xml/types.js';
 
-const INTEGER = /^-?[0-9]+$/;
+export { emptyRecord } from '../null-record.js';
+
 const TRUE_WORDS = new Set(['true', 'yes', 'y', 'on', '1']);
+const MINUS = 0x2d;
+const ZERO = 0x30;
+/** Up to this many digits the value is below 2^53 and is summed directly. */
+const SAFE_DIGITS = 15;
 
 /**
  * Parse a decimal integer as Pacemaker writes it (`%d`, `%u`, `%lld`, §3.9):
@@ -16,21 +22,29 @@ const TRUE_WORDS = new Set(['true', 'yes', 'y', 'on', '1']);
  * @throws ProtocolError MESSAGE_BAD_VALUE otherwise.
  */
 export function parseInteger(value: string, name: string): number {
-  if (INTEGER.test(value)) {
-    const n = Number(value);
-    if (Number.isSafeInteger(n)) return n === 0 ? 0 : n; // folds -0
+  const len = value.length;
+  const start = value.charCodeAt(0) === MINUS ? 1 : 0;
+  if (len > start) {
+    let n = 0;
+    let i = start;
+    for (; i < len; i++) {
+      const d = value.charCodeAt(i) - ZERO;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+    }
+    if (i === len) {
+      if (len - start > SAFE_DIGITS) n = Number(value.slice(start));
+      if (Number.isSafeInteger(n)) return start === 0 || n === 0 ? n : -n; // folds -0
+    }
   }
   throw new ProtocolError(ErrorCode.MessageBadValue, `${name}: not an integer: ${JSON.stringify(value)}`);
 }
 
 /** Pacemaker's boolean reading (§3.9): true/yes/y/on/1, any case; everything else is false. */
 export function parseBoolean(value: string): boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
   return TRUE_WORDS.has(value.toLowerCase());
-}
-
-/** An empty null-prototype record, safe for any key (`__proto__` included). */
-export function emptyRecord(): Record<string, string> {
-  return Object.create(null) as Record<string, string>;
 }
 
 /**
@@ -38,7 +52,8 @@ export function emptyRecord(): Record<string, string> {
  * ones nobody read as `extra` (§3.10).
  */
 export class AttrReader {
-  private readonly used = new Set<string>();
+  /** Names read so far; a handful, so a list beats a set. */
+  private readonly used: string[] = [];
 
   constructor(readonly el: XmlElement) {}
 
@@ -49,9 +64,9 @@ export class AttrReader {
 
   /** The raw value, marking the attribute read. */
   str(name: string): string | undefined {
-    if (!this.has(name)) return undefined;
-    this.used.add(name);
-    return this.el.attrs[name];
+    const v = this.el.attrs[name];
+    if (v !== undefined) this.used.push(name);
+    return v;
   }
 
   /** Like {@link str}, but absence is an error. @throws MESSAGE_MISSING_FIELD */
@@ -71,7 +86,8 @@ export class AttrReader {
 
   /** An integer that Pacemaker always writes; absent reads as 0 (§3.9). */
   int0(name: string): number {
-    return this.int(name) ?? 0;
+    const v = this.str(name);
+    return v === undefined ? 0 : parseInteger(v, name);
   }
 
   bool(name: string): boolean | undefined {
@@ -81,15 +97,22 @@ export class AttrReader {
 
   /** Mark an attribute read without looking at it. */
   skip(name: string): void {
-    if (this.has(name)) this.used.add(name);
+    if (this.el.attrs[name] !== undefined) this.used.push(name);
   }
 
   /** Attributes not read so far, in document order; undefined when none. */
   rest(): Extra | undefined {
+    const attrs = this.el.attrs;
+    const used = this.used;
+    const n = used.length;
     let out: Record<string, string> | undefined;
-    for (const [k, v] of Object.entries(this.el.attrs)) {
-      if (this.used.has(k)) continue;
-      out ??= emptyRecord();
+    for (const k in attrs) {
+      let i = 0;
+      while (i < n && used[i] !== k) i++;
+      if (i < n) continue;
+      const v = attrs[k];
+      if (v === undefined) continue;
+      out ??= new NullRecord();
       out[k] = v;
     }
     return out;
@@ -101,7 +124,7 @@ export class AttrReader {
  * are skipped, so optional fields stay absent (§3.9).
  */
 export class AttrWriter {
-  readonly attrs: Record<string, string> = emptyRecord();
+  readonly attrs: Record<string, string> = new NullRecord();
 
   set(name: string, value: string | number | undefined): this {
     if (value !== undefined) this.attrs[name] = typeof value === 'number' ? String(value) : value;
@@ -110,7 +133,7 @@ export class AttrWriter {
 
   /** Set only when the name is not set yet (first one wins). */
   add(name: string, value: string): this {
-    if (!Object.prototype.hasOwnProperty.call(this.attrs, name)) this.attrs[name] = value;
+    if (this.attrs[name] === undefined) this.attrs[name] = value;
     return this;
   }
 

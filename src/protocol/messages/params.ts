@@ -9,11 +9,9 @@
  */
 import { Element } from '../constants.js';
 import { ErrorCode, ProtocolError } from '../errors.js';
+import { NullRecord } from '../null-record.js';
 import type { XmlElement } from '../xml/types.js';
 import type { Params } from './common.js';
-import { emptyRecord } from './fields.js';
-
-const ATTR_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 /**
  * True when `name` is written as an attribute of `<attributes>` (§3.8):
@@ -21,7 +19,17 @@ const ATTR_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
  * declaration rather than an attribute.
  */
 export function isAttributeParamName(name: string): boolean {
-  return ATTR_NAME.test(name) && name !== 'xmlns';
+  const len = name.length;
+  if (len === 0) return false;
+  let c = name.charCodeAt(0);
+  if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f)) return false;
+  for (let i = 1; i < len; i++) {
+    c = name.charCodeAt(i);
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x2d && c <= 0x39 && c !== 0x2f) || c === 0x5f)) {
+      return false;
+    }
+  }
+  return name !== 'xmlns';
 }
 
 /**
@@ -31,15 +39,20 @@ export function isAttributeParamName(name: string): boolean {
  * back), is skipped. `undefined` gives an empty map.
  */
 export function decodeParams(el: XmlElement | undefined): Params {
-  const out = emptyRecord();
+  const out: Record<string, string> = new NullRecord();
   if (el === undefined) return out;
-  const seen = (k: string): boolean => Object.prototype.hasOwnProperty.call(out, k);
-  for (const [k, v] of Object.entries(el.attrs)) out[k] = v; // names are unique here
-  for (const child of el.children) {
+  const attrs = el.attrs;
+  for (const k in attrs) {
+    const v = attrs[k];
+    if (v !== undefined) out[k] = v; // names are unique here
+  }
+  const children = el.children;
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i]!;
     if (child.type !== 'element' || child.name !== Element.param) continue;
     const name = child.attrs['name'];
     const value = child.attrs['value'];
-    if (name !== undefined && name !== '' && value !== undefined && !seen(name)) out[name] = value;
+    if (name !== undefined && name !== '' && value !== undefined && out[name] === undefined) out[name] = value;
   }
   return out;
 }
@@ -49,14 +62,17 @@ export function decodeParams(el: XmlElement | undefined): Params {
  * @throws ProtocolError MESSAGE_BAD_VALUE for an empty name.
  */
 export function encodeParams(params: Params): XmlElement {
-  const attrs = emptyRecord();
+  const attrs: Record<string, string> = new NullRecord();
   const children: XmlElement[] = [];
-  for (const [name, value] of Object.entries(params)) {
+  const names = Object.keys(params);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const value = params[name]!;
     if (name === '') throw new ProtocolError(ErrorCode.MessageBadValue, 'empty parameter name');
     if (isAttributeParamName(name)) {
       attrs[name] = value;
     } else {
-      const p = emptyRecord();
+      const p: Record<string, string> = new NullRecord();
       p['name'] = name;
       p['value'] = value;
       children.push({ type: 'element', name: Element.param, attrs: p, children: [] });

@@ -64,30 +64,45 @@ export function decodeMessage(root: XmlElement, options: DecodeMessageOptions = 
 }
 
 // ---------------------------------------------------------------- helpers
+//
+// Messages are built field by field in the order of their types, and an
+// absent optional field is never added (no undefined keys, no `delete`), so
+// V8 keeps them as fast objects.
 
-/** Drop undefined-valued keys, so absent optional fields stay absent. */
-function compact<T extends object>(obj: T): T {
-  for (const k of Object.keys(obj) as (keyof T)[]) if (obj[k] === undefined) delete obj[k];
-  return obj;
-}
+/** A message under construction. */
+type Draft = Record<string, unknown>;
 
 function child(el: XmlElement | undefined, name: string): XmlElement | undefined {
-  for (const c of el?.children ?? []) if (c.type === 'element' && c.name === name) return c;
+  if (el === undefined) return undefined;
+  const children = el.children;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]!;
+    if (c.type === 'element' && c.name === name) return c;
+  }
   return undefined;
 }
 
 function firstElement(el: XmlElement | undefined): XmlElement | undefined {
-  for (const c of el?.children ?? []) if (c.type === 'element') return c;
+  if (el === undefined) return undefined;
+  const children = el.children;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]!;
+    if (c.type === 'element') return c;
+  }
   return undefined;
 }
 
 /**
- * `msgId` and `origin`. Outside `lrmd_ipc_proxy` the root names the kind, so
- * `lrmd_remote_msg_type` is not recorded (§3.2).
+ * Starts a message with `kind`, `msgId` and `origin`. Outside
+ * `lrmd_ipc_proxy` the root names the kind, so `lrmd_remote_msg_type` is not
+ * recorded (§3.2).
  */
-function envelope(r: AttrReader): { msgId: number; origin: string | undefined } {
+function envelope(kind: string, r: AttrReader): Draft {
   r.skip(Attr.remoteMsgType);
-  return { msgId: r.int0(Attr.remoteMsgId), origin: r.str(Attr.origin) };
+  const m: Draft = { kind, msgId: r.int0(Attr.remoteMsgId) };
+  const origin = r.str(Attr.origin);
+  if (origin !== undefined) m['origin'] = origin;
+  return m;
 }
 
 // ---------------------------------------------------------------- requests
@@ -97,105 +112,120 @@ function decodeRequest(root: XmlElement): Request | UnknownRequest {
   const op = r.required(Attr.op);
   // `t` other than "lrmd" stays in extra so it survives a relay; a missing
   // one is kept as extra.t = "" (both mean "not lrmd" to a server, §3.3).
-  const t = r.el.attrs[Attr.t];
+  const t = root.attrs[Attr.t];
   if (t === T_LRMD) r.skip(Attr.t);
-  const base = {
-    kind: 'request' as const,
-    ...envelope(r),
-    timeout: r.int(Attr.timeout),
-    callOptions: r.int(Attr.callOpt),
-    asyncId: r.str(Attr.asyncId),
-  };
+  const m = envelope('request', r);
+  const timeout = r.int(Attr.timeout);
+  const callOptions = r.int(Attr.callOpt);
+  const asyncId = r.str(Attr.asyncId);
+  if (timeout !== undefined) m['timeout'] = timeout;
+  if (callOptions !== undefined) m['callOptions'] = callOptions;
+  if (asyncId !== undefined) m['asyncId'] = asyncId;
+  m['op'] = op;
 
   // The data element: the first element inside the first lrmd_calldata (§3.3).
   const data = firstElement(child(root, Element.calldata));
   const d = data === undefined ? undefined : new AttrReader(data);
 
-  let fields: object;
   switch (op) {
-    case Op.register:
-      fields = {
-        op,
-        clientName: r.required(Attr.clientName),
-        protocolVersion: r.str(Attr.protocolVersion),
-        isIpcProvider: r.bool(Attr.isIpcProvider),
-        encodings: splitList(r.str(Attr.encodings)),
-      };
-      break;
-    case Op.rscRegister: {
-      const standard = need(d, Attr.rscClass, op);
-      fields = {
-        op,
-        rscId: need(d, Attr.rscId, op),
-        standard,
-        // §5.2: an ocf resource needs its provider (class compared case-insensitively).
-        provider: standard.toLowerCase() === 'ocf' ? need(d, Attr.rscProvider, op) : d?.str(Attr.rscProvider),
-        agent: need(d, Attr.rscType, op),
-      };
+    case Op.register: {
+      const clientName = r.required(Attr.clientName);
+      const protocolVersion = r.str(Attr.protocolVersion);
+      const isIpcProvider = r.bool(Attr.isIpcProvider);
+      const encodings = splitList(r.str(Attr.encodings));
+      m['clientName'] = clientName;
+      if (protocolVersion !== undefined) m['protocolVersion'] = protocolVersion;
+      if (isIpcProvider !== undefined) m['isIpcProvider'] = isIpcProvider;
+      if (encodings !== undefined) m['encodings'] = encodings;
       break;
     }
-    case Op.rscMetadata:
-      fields = {
-        op,
-        rscId: d?.str(Attr.rscId),
-        standard: d?.str(Attr.rscClass),
-        provider: d?.str(Attr.rscProvider),
-        agent: d?.str(Attr.rscType),
-      };
+    case Op.rscRegister: {
+      const standard = need(d, Attr.rscClass, op);
+      const rscId = need(d, Attr.rscId, op);
+      // §5.2: an ocf resource needs its provider (class compared case-insensitively).
+      const provider = standard.toLowerCase() === 'ocf' ? need(d, Attr.rscProvider, op) : d?.str(Attr.rscProvider);
+      const agent = need(d, Attr.rscType, op);
+      m['rscId'] = rscId;
+      m['standard'] = standard;
+      if (provider !== undefined) m['provider'] = provider;
+      m['agent'] = agent;
       break;
+    }
+    case Op.rscMetadata: {
+      if (d === undefined) break;
+      const rscId = d.str(Attr.rscId);
+      const standard = d.str(Attr.rscClass);
+      const provider = d.str(Attr.rscProvider);
+      const agent = d.str(Attr.rscType);
+      if (rscId !== undefined) m['rscId'] = rscId;
+      if (standard !== undefined) m['standard'] = standard;
+      if (provider !== undefined) m['provider'] = provider;
+      if (agent !== undefined) m['agent'] = agent;
+      break;
+    }
     case Op.rscUnregister:
     case Op.rscInfo:
-    case Op.getRecurring:
-      fields = { op, rscId: d?.str(Attr.rscId) };
+    case Op.getRecurring: {
+      const rscId = d?.str(Attr.rscId);
+      if (rscId !== undefined) m['rscId'] = rscId;
       break;
-    case Op.rscExec:
-      fields = {
-        op,
-        rscId: d?.str(Attr.rscId),
-        action: d?.str(Attr.rscAction),
-        interval: d?.int0(Attr.rscInterval) ?? 0,
-        actionTimeout: d?.int0(Attr.timeout) ?? 0,
-        startDelay: d?.int0(Attr.rscStartDelay) ?? 0,
-        userData: d?.str(Attr.rscUserData),
-        params: decodeParams(child(data, Element.attributes)),
-      };
+    }
+    case Op.rscExec: {
+      const rscId = d?.str(Attr.rscId);
+      const action = d?.str(Attr.rscAction);
+      const interval = d === undefined ? 0 : d.int0(Attr.rscInterval);
+      const actionTimeout = d === undefined ? 0 : d.int0(Attr.timeout);
+      const startDelay = d === undefined ? 0 : d.int0(Attr.rscStartDelay);
+      const userData = d?.str(Attr.rscUserData);
+      if (rscId !== undefined) m['rscId'] = rscId;
+      if (action !== undefined) m['action'] = action;
+      m['interval'] = interval;
+      m['actionTimeout'] = actionTimeout;
+      m['startDelay'] = startDelay;
+      if (userData !== undefined) m['userData'] = userData;
+      m['params'] = decodeParams(child(data, Element.attributes));
       break;
-    case Op.rscCancel:
-      fields = {
-        op,
-        rscId: d?.str(Attr.rscId),
-        action: d?.str(Attr.rscAction),
-        interval: d?.int0(Attr.rscInterval) ?? 0,
-      };
+    }
+    case Op.rscCancel: {
+      const rscId = d?.str(Attr.rscId);
+      const action = d?.str(Attr.rscAction);
+      const interval = d === undefined ? 0 : d.int0(Attr.rscInterval);
+      if (rscId !== undefined) m['rscId'] = rscId;
+      if (action !== undefined) m['action'] = action;
+      m['interval'] = interval;
       break;
+    }
     case Op.poke:
-      fields = { op };
       break;
-    case Op.check:
-      fields = { op, watchdog: d?.str(Attr.watchdog) };
+    case Op.check: {
+      const watchdog = d?.str(Attr.watchdog);
+      if (watchdog !== undefined) m['watchdog'] = watchdog;
       break;
-    case Op.alertExec:
-      fields = {
-        op,
-        alertId: d?.str(Attr.alertId),
-        alertPath: d?.str(Attr.alertPath),
-        alertTimeout: d?.int0(Attr.timeout) ?? 0,
-        params: decodeParams(child(data, Element.attributes)),
-      };
+    }
+    case Op.alertExec: {
+      const alertId = d?.str(Attr.alertId);
+      const alertPath = d?.str(Attr.alertPath);
+      const alertTimeout = d === undefined ? 0 : d.int0(Attr.timeout);
+      if (alertId !== undefined) m['alertId'] = alertId;
+      if (alertPath !== undefined) m['alertPath'] = alertPath;
+      m['alertTimeout'] = alertTimeout;
+      m['params'] = decodeParams(child(data, Element.attributes));
       break;
+    }
     default:
-      fields = { op, unknown: true };
+      m['unknown'] = true;
   }
 
   let extra = r.rest();
   if (t === undefined) extra = withEmptyT(extra);
-  return compact({
-    ...base,
-    ...fields,
-    extra,
-    dataOrigin: d?.str(Attr.origin),
-    dataExtra: d?.rest(),
-  }) as Request | UnknownRequest;
+  if (extra !== undefined) m['extra'] = extra;
+  if (d !== undefined) {
+    const dataOrigin = d.str(Attr.origin);
+    if (dataOrigin !== undefined) m['dataOrigin'] = dataOrigin;
+    const dataExtra = d.rest();
+    if (dataExtra !== undefined) m['dataExtra'] = dataExtra;
+  }
+  return m as unknown as Request | UnknownRequest;
 }
 
 function withEmptyT(extra: Extra | undefined): Extra {
@@ -220,30 +250,39 @@ function splitList(value: string | undefined): string[] | undefined {
 
 function decodeReply(root: XmlElement): Reply {
   const r = new AttrReader(root);
-  const env = envelope(r);
-  const reply = {
-    kind: 'reply' as const,
-    ...env,
-    rc: r.int(Attr.rc) ?? LrmdRc.ENOMSG,
-    callId: r.int(Attr.callId),
-    op: r.str(Attr.op),
-    clientId: r.str(Attr.clientId),
-    protocolVersion: r.str(Attr.protocolVersion),
-    uptime: r.int(Attr.uptime),
-    nodeStartState: r.str(Attr.nodeStartState),
-    encoding: r.str(Attr.encodings),
-    // §5.3: the info result sits on the reply element itself.
-    rsc: r.has(Attr.rscId)
-      ? compact({
-          rscId: r.required(Attr.rscId),
-          standard: r.str(Attr.rscClass),
-          provider: r.str(Attr.rscProvider),
-          agent: r.str(Attr.rscType),
-        })
-      : undefined,
-    recurring: decodeRecurring(root),
-  };
-  return compact({ ...reply, extra: r.rest() });
+  const m = envelope('reply', r);
+  const rc = r.int(Attr.rc);
+  m['rc'] = rc ?? LrmdRc.ENOMSG;
+  const callId = r.int(Attr.callId);
+  if (callId !== undefined) m['callId'] = callId;
+  const op = r.str(Attr.op);
+  if (op !== undefined) m['op'] = op;
+  const clientId = r.str(Attr.clientId);
+  if (clientId !== undefined) m['clientId'] = clientId;
+  const protocolVersion = r.str(Attr.protocolVersion);
+  if (protocolVersion !== undefined) m['protocolVersion'] = protocolVersion;
+  const uptime = r.int(Attr.uptime);
+  if (uptime !== undefined) m['uptime'] = uptime;
+  const nodeStartState = r.str(Attr.nodeStartState);
+  if (nodeStartState !== undefined) m['nodeStartState'] = nodeStartState;
+  const encoding = r.str(Attr.encodings);
+  if (encoding !== undefined) m['encoding'] = encoding;
+  // §5.3: the info result sits on the reply element itself.
+  if (r.has(Attr.rscId)) {
+    const rsc: Draft = { rscId: r.required(Attr.rscId) };
+    const standard = r.str(Attr.rscClass);
+    if (standard !== undefined) rsc['standard'] = standard;
+    const provider = r.str(Attr.rscProvider);
+    if (provider !== undefined) rsc['provider'] = provider;
+    const agent = r.str(Attr.rscType);
+    if (agent !== undefined) rsc['agent'] = agent;
+    m['rsc'] = rsc;
+  }
+  const recurring = decodeRecurring(root);
+  if (recurring !== undefined) m['recurring'] = recurring;
+  const extra = r.rest();
+  if (extra !== undefined) m['extra'] = extra;
+  return m as unknown as Reply;
 }
 
 /** `lrmd_get_recurring` result (§5.7); no `<lrmd_rsc>` children gives undefined. */
@@ -271,51 +310,53 @@ function decodeRecurring(root: XmlElement): RecurringEntry[] | undefined {
 
 function decodeNotify(root: XmlElement, options: DecodeMessageOptions): Notify | UnknownNotify {
   const r = new AttrReader(root);
-  const env = envelope(r);
+  const m = envelope('notify', r);
   const op = r.required(Attr.op);
-  const text = (name: string): string | undefined => {
-    const v = r.str(name);
-    return v !== undefined && options.legacyEscapes === true ? unescapeLegacy(v) : v;
-  };
-  let fields: object;
+  m['op'] = op;
   switch (op) {
     case Op.rscExec: {
       // §6.1: id, action, call id, rc and status are required; other numbers absent = 0.
-      fields = {
-        rscId: r.required(Attr.rscId),
-        action: r.required(Attr.rscAction),
-        callId: parseInteger(r.required(Attr.callId), Attr.callId),
-        interval: r.int0(Attr.rscInterval),
-        timeout: r.int0(Attr.timeout),
-        startDelay: r.int0(Attr.rscStartDelay),
-        execRc: parseInteger(r.required(Attr.execRc), Attr.execRc),
-        opStatus: parseInteger(r.required(Attr.execOpStatus), Attr.execOpStatus),
-        rscDeleted: r.int0(Attr.rscDeleted) !== 0, // an integer flag (§3.9)
-        runTime: r.int0(Attr.runTime),
-        rcChangeTime: r.int0(Attr.rcChangeTime),
-        execTime: r.int0(Attr.execTime),
-        queueTime: r.int0(Attr.queueTime),
-        userData: r.str(Attr.rscUserData),
-        exitReason: text(Attr.rscExitReason),
-        output: text(Attr.rscOutput),
-        params: decodeParams(child(root, Element.attributes)),
-      };
+      m['rscId'] = r.required(Attr.rscId);
+      m['action'] = r.required(Attr.rscAction);
+      m['callId'] = parseInteger(r.required(Attr.callId), Attr.callId);
+      m['interval'] = r.int0(Attr.rscInterval);
+      m['timeout'] = r.int0(Attr.timeout);
+      m['startDelay'] = r.int0(Attr.rscStartDelay);
+      m['execRc'] = parseInteger(r.required(Attr.execRc), Attr.execRc);
+      m['opStatus'] = parseInteger(r.required(Attr.execOpStatus), Attr.execOpStatus);
+      m['rscDeleted'] = r.int0(Attr.rscDeleted) !== 0; // an integer flag (§3.9)
+      m['runTime'] = r.int0(Attr.runTime);
+      m['rcChangeTime'] = r.int0(Attr.rcChangeTime);
+      m['execTime'] = r.int0(Attr.execTime);
+      m['queueTime'] = r.int0(Attr.queueTime);
+      const userData = r.str(Attr.rscUserData);
+      if (userData !== undefined) m['userData'] = userData;
+      const legacy = options.legacyEscapes === true;
+      const exitReason = r.str(Attr.rscExitReason);
+      if (exitReason !== undefined) m['exitReason'] = legacy ? unescapeLegacy(exitReason) : exitReason;
+      const output = r.str(Attr.rscOutput);
+      if (output !== undefined) m['output'] = legacy ? unescapeLegacy(output) : output;
+      m['params'] = decodeParams(child(root, Element.attributes));
       break;
     }
     case Op.rscRegister:
     case Op.rscUnregister:
-    case Op.poke:
-      fields = { rc: r.int0(Attr.rc), callId: r.int(Attr.callId), rscId: r.str(Attr.rscId) };
+    case Op.poke: {
+      m['rc'] = r.int0(Attr.rc);
+      const callId = r.int(Attr.callId);
+      if (callId !== undefined) m['callId'] = callId;
+      const rscId = r.str(Attr.rscId);
+      if (rscId !== undefined) m['rscId'] = rscId;
       break;
+    }
     case Op.newClient:
-      fields = {};
       break;
     default:
-      fields = { unknown: true };
+      m['unknown'] = true;
   }
-  return compact({ kind: 'notify' as const, ...env, op, ...fields, extra: r.rest() }) as
-    | Notify
-    | UnknownNotify;
+  const extra = r.rest();
+  if (extra !== undefined) m['extra'] = extra;
+  return m as unknown as Notify | UnknownNotify;
 }
 
 // ---------------------------------------------------------------- IPC proxy
@@ -329,52 +370,64 @@ function decodeIpc(root: XmlElement): IpcProxy {
   if (!IPC_OPS.has(ipcOp)) {
     throw new ProtocolError(ErrorCode.MessageBadValue, `unknown lrmd_ipc_op ${JSON.stringify(wireOp)}`);
   }
-  const base = {
-    kind: 'ipc' as const,
-    ipcOp,
-    msgId: r.int0(Attr.remoteMsgId),
-    msgType: r.str(Attr.remoteMsgType),
-    op: r.str(Attr.op),
-    origin: r.str(Attr.origin),
-  };
-  let fields: object;
+  const m: Draft = { kind: 'ipc', ipcOp, msgId: r.int0(Attr.remoteMsgId) };
+  const msgType = r.str(Attr.remoteMsgType);
+  if (msgType !== undefined) m['msgType'] = msgType;
+  const op = r.str(Attr.op);
+  if (op !== undefined) m['op'] = op;
+  const origin = r.str(Attr.origin);
+  if (origin !== undefined) m['origin'] = origin;
   switch (ipcOp) {
-    case IpcOp.new:
-      fields = { session: r.required(Attr.ipcSession), server: r.required(Attr.ipcServer) };
+    case IpcOp.new: {
+      m['session'] = r.required(Attr.ipcSession);
+      m['server'] = r.required(Attr.ipcServer);
       break;
-    case IpcOp.request:
-      fields = {
-        session: r.required(Attr.ipcSession),
-        client: r.str(Attr.ipcClient),
-        user: r.str(Attr.ipcUser),
-        ipcMsgId: r.int0(Attr.ipcMsgId),
-        ipcMsgFlags: r.int0(Attr.ipcMsgFlags),
-        body: ipcBody(root),
-      };
+    }
+    case IpcOp.request: {
+      m['session'] = r.required(Attr.ipcSession);
+      const client = r.str(Attr.ipcClient);
+      if (client !== undefined) m['client'] = client;
+      const user = r.str(Attr.ipcUser);
+      if (user !== undefined) m['user'] = user;
+      m['ipcMsgId'] = r.int0(Attr.ipcMsgId);
+      m['ipcMsgFlags'] = r.int0(Attr.ipcMsgFlags);
+      ipcBody(m, root);
       break;
+    }
     case IpcOp.response:
-      fields = { session: r.required(Attr.ipcSession), ipcMsgId: r.int0(Attr.ipcMsgId), body: ipcBody(root) };
+      m['session'] = r.required(Attr.ipcSession);
+      m['ipcMsgId'] = r.int0(Attr.ipcMsgId);
+      ipcBody(m, root);
       break;
     case IpcOp.event:
-      fields = { session: r.required(Attr.ipcSession), body: ipcBody(root) };
+      m['session'] = r.required(Attr.ipcSession);
+      ipcBody(m, root);
       break;
     case IpcOp.destroy:
-      fields = { session: r.required(Attr.ipcSession) };
+      m['session'] = r.required(Attr.ipcSession);
       break;
-    case IpcOp.shutdownReq:
-      fields = { session: r.str(Attr.ipcSession) };
+    case IpcOp.shutdownReq: {
+      const session = r.str(Attr.ipcSession);
+      if (session !== undefined) m['session'] = session;
       break;
+    }
     default: // shutdown_ack, shutdown_nack
-      fields = {};
   }
-  return compact({ ...base, ...fields, extra: r.rest() }) as IpcProxy;
+  const extra = r.rest();
+  if (extra !== undefined) m['extra'] = extra;
+  return m as unknown as IpcProxy;
 }
 
-/** The one element inside `<lrmd_ipc_msg>`, as text (§8.2). */
-function ipcBody(root: XmlElement): RawXml | undefined {
+/** Sets `body`: the one element inside `<lrmd_ipc_msg>`, as text (§8.2). */
+function ipcBody(m: Draft, root: XmlElement): void {
   for (const c of child(root, Element.ipcMsg)?.children ?? []) {
-    if (c.type === 'raw') return { xml: c.xml };
-    if (c.type === 'element') return { xml: serializeXml(c) };
+    if (c.type === 'raw') {
+      m['body'] = { xml: c.xml } satisfies RawXml;
+      return;
+    }
+    if (c.type === 'element') {
+      m['body'] = { xml: serializeXml(c) } satisfies RawXml;
+      return;
+    }
   }
-  return undefined;
 }

@@ -4,8 +4,10 @@
  * references. Hand-written index scanner; see {@link parseXml}.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
-import { ErrorCode, ProtocolError } from '../errors.js';
+import { ErrorCode } from '../errors.js';
+import { NullRecord } from '../null-record.js';
 import { NAME_ASCII, nameLength } from './escape.js';
+import { badBang, endTag, fail, isSpace, skimElement } from './skim.js';
 import type { XmlElement, XmlNode, XmlParseOptions, XmlRawElement } from './types.js';
 
 /** Default {@link XmlParseOptions.maxDepth}. */
@@ -47,9 +49,6 @@ const XML_DECL =
 
 const CRLF = /\r\n?/g;
 
-// The rest of a tag, quoted values included, through its `>` (opaque mode).
-const TAG_REST = /[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>/y;
-
 // Names repeat across documents. A cached name is a string V8 has already
 // made a property key; a fresh slice would be hashed and looked up again.
 const NAME_CACHE_SLOTS = 4096;
@@ -61,14 +60,6 @@ function internalize(s: string): string {
   return Object.keys({ [s]: 0 })[0]!;
 }
 
-function isSpace(c: number): boolean {
-  return c === SP || c === LF || c === TAB || c === CR;
-}
-
-function fail(code: ErrorCode, message: string, offset: number): never {
-  throw new ProtocolError(code, `${message} at offset ${offset}`);
-}
-
 /**
  * Parses a document holding exactly one root element.
  *
@@ -78,8 +69,8 @@ function fail(code: ErrorCode, message: string, offset: number): never {
  * with NOBLANKS); other text, CDATA sections and comments are kept as nodes,
  * processing instructions are skipped. Line ends are normalised (CRLF and CR
  * to LF); in attribute values a raw TAB, LF or CR becomes a space while
- * character references keep the real character. Attribute objects have a null
- * prototype and document order.
+ * character references keep the real character. Attribute objects inherit no
+ * keys and keep document order.
  *
  * `options.opaque(name, parent, depth)` is asked for each element below the
  * root (`depth` = number of ancestors, so a child of the root has depth 1);
@@ -181,7 +172,7 @@ class Parser {
       } else if (c === BANG && src.startsWith('--', pos + 2)) {
         this.comment(pos);
       } else if (c === BANG) {
-        this.badBang(pos);
+        badBang(src, pos);
       } else {
         return pos;
       }
@@ -204,7 +195,7 @@ class Parser {
       if (i > pos) this.text(pos, i, cur.children);
       const c = src.charCodeAt(i + 1);
       if (c === SLASH) {
-        pos = this.endTag(i, cur.name);
+        pos = endTag(src, i, cur.name);
         stack.pop();
         const parent = stack[stack.length - 1];
         if (parent === undefined) break;
@@ -217,7 +208,7 @@ class Parser {
         } else if (src.startsWith('[CDATA[', i + 2)) {
           cur.children.push({ type: 'cdata', text: this.cdata(i) });
         } else {
-          this.badBang(i);
+          badBang(src, i);
         }
       } else if (c === QMARK) {
         this.pi(i);
@@ -248,9 +239,11 @@ class Parser {
     if (name === '') fail(ErrorCode.XmlSyntax, 'invalid element name', lt + 1);
     let pos = this.nameEnd;
     if (parent !== null && this.opaque !== undefined && this.opaque(name, parent, depth)) {
-      return this.skim(lt, pos, name);
+      this.pos = skimElement(src, lt, pos);
+      this.selfClosing = true;
+      return { type: 'raw', name, xml: src.slice(lt, this.pos) };
     }
-    const attrs: Record<string, string> = Object.create(null);
+    const attrs: Record<string, string> = new NullRecord();
     let count = 0;
     for (;;) {
       let c = src.charCodeAt(pos);
@@ -328,32 +321,10 @@ class Parser {
     if (n > NAME_CACHE_MAX_LENGTH) return src.slice(pos, end);
     const slot = h & (NAME_CACHE_SLOTS - 1);
     const cached = nameCache[slot];
-    if (cached !== undefined && cached.length === n) {
-      let i = 0;
-      while (i < n && cached.charCodeAt(i) === src.charCodeAt(pos + i)) i++;
-      if (i === n) return cached;
-    }
+    if (cached !== undefined && cached.length === n && src.startsWith(cached, pos)) return cached;
     const name = internalize(src.slice(pos, end));
     nameCache[slot] = name;
     return name;
-  }
-
-  /** Reads `</name S?>` at `lt`; returns the position after it. */
-  private endTag(lt: number, name: string): number {
-    const src = this.src;
-    const p = lt + 2;
-    const n = name.length;
-    let k = 0;
-    while (k < n && src.charCodeAt(p + k) === name.charCodeAt(k)) k++;
-    if (k === n) {
-      let pos = p + n;
-      let c = src.charCodeAt(pos);
-      while (isSpace(c)) c = src.charCodeAt(++pos);
-      if (c === GT) return pos + 1;
-    }
-    const got = src.slice(p, p + nameLength(src, p));
-    if (got === name) fail(ErrorCode.XmlSyntax, 'unterminated end tag', lt);
-    return fail(ErrorCode.XmlSyntax, `end tag </${got}> does not match <${name}>`, lt);
   }
 
   /** Adds the character data in [start, end) to `children` unless it is blank. */
@@ -406,12 +377,6 @@ class Parser {
     } else {
       this.pos = p + 2;
     }
-  }
-
-  /** `<!` followed by neither a comment nor CDATA. */
-  private badBang(lt: number): never {
-    if (this.src.startsWith('<!DOCTYPE', lt)) fail(ErrorCode.XmlForbidden, 'DOCTYPE is not allowed', lt);
-    return fail(ErrorCode.XmlSyntax, "unexpected '<!'", lt);
   }
 
   /** Checked content of a comment or CDATA section, line ends normalised. */
@@ -529,86 +494,5 @@ class Parser {
       default:
         return fail(ErrorCode.XmlForbidden, 'entity is not predefined', amp);
     }
-  }
-
-  /**
-   * Opaque mode: steps over the element whose name ends at `nameEnd`, checking
-   * only tag balance (not depth, §10), and returns its exact source text.
-   * Sets `pos` after it.
-   * Open elements are kept as the positions of their names; an end tag is
-   * compared with its start tag character by character, so no name is
-   * scanned twice or sliced.
-   */
-  private skim(lt: number, nameEnd: number, name: string): XmlRawElement {
-    const src = this.src;
-    const c = src.charCodeAt(nameEnd);
-    if (c !== GT && c !== SLASH && !isSpace(c)) fail(ErrorCode.XmlSyntax, 'malformed start tag', nameEnd);
-    let pos = this.skipTag(nameEnd);
-    if (!this.selfClosing) {
-      const open: number[] = [lt + 1];
-      for (;;) {
-        const i = src.indexOf('<', pos);
-        if (i < 0) fail(ErrorCode.XmlSyntax, 'unclosed element', this.len);
-        const c = src.charCodeAt(i + 1);
-        if (c === SLASH) {
-          pos = this.rawEndTag(i, open.pop()!);
-          if (open.length === 0) break;
-        } else if (c === BANG) {
-          pos = this.skipTo(src.startsWith('--', i + 2) ? '-->' : src.startsWith('[CDATA[', i + 2) ? ']]>' : '', i);
-        } else if (c === QMARK) {
-          pos = this.skipTo('?>', i);
-        } else {
-          if (!(c >= 0x80) && (NAME_ASCII[c]! & 1) === 0) fail(ErrorCode.XmlSyntax, 'invalid element name', i + 1);
-          pos = this.skipTag(i + 2);
-          if (!this.selfClosing) open.push(i + 1);
-        }
-      }
-    }
-    this.pos = pos;
-    this.selfClosing = true;
-    return { type: 'raw', name, xml: src.slice(lt, pos) };
-  }
-
-  /**
-   * Reads the end tag at `lt`, which must repeat the name starting at
-   * `start`; returns the position after it.
-   */
-  private rawEndTag(lt: number, start: number): number {
-    const src = this.src;
-    const p = lt + 2;
-    let k = 0;
-    let a = src.charCodeAt(p);
-    let b = src.charCodeAt(start);
-    while (a === b && (a >= 0x80 || (NAME_ASCII[a]! & 2) !== 0)) {
-      k++;
-      a = src.charCodeAt(p + k);
-      b = src.charCodeAt(start + k);
-    }
-    if (k > 0 && (b === GT || b === SLASH || isSpace(b))) {
-      let pos = p + k;
-      while (isSpace(a)) a = src.charCodeAt(++pos);
-      if (a === GT) return pos + 1;
-    }
-    return this.endTag(lt, src.slice(start, start + nameLength(src, start)));
-  }
-
-  /** Position after the next `close` following the construct at `lt`. */
-  private skipTo(close: string, lt: number): number {
-    if (close === '') this.badBang(lt);
-    const e = this.src.indexOf(close, lt + 2);
-    if (e < 0) fail(ErrorCode.XmlSyntax, 'unterminated markup', lt);
-    return e + close.length;
-  }
-
-  /**
-   * Steps from inside a tag's name to just after the tag's `>`, over quoted
-   * values; sets `selfClosing`. One sticky regex match per tag.
-   */
-  private skipTag(p: number): number {
-    TAG_REST.lastIndex = p;
-    if (!TAG_REST.test(this.src)) fail(ErrorCode.XmlSyntax, 'unterminated tag', p);
-    const end = TAG_REST.lastIndex;
-    this.selfClosing = this.src.charCodeAt(end - 2) === SLASH;
-    return end;
   }
 }

@@ -4,7 +4,7 @@
  * an element's exact source text for relaying without a parse.
  */
 
-/** An element. `attrs` is a null-prototype object in document order. */
+/** An element. `attrs` is an object without inherited keys, in document order. */
 export interface XmlElement {
   readonly type: 'element';
   readonly name: string;

@@ -17,8 +17,10 @@ t.test('reader merges attributes and <param> children, first occurrence wins', a
 
 t.test('reader handles any key, __proto__ included', async (t) => {
   const p = decodeParams(saxesTree('<attributes __proto__="x" constructor="y"/>'));
-  t.equal(Object.getPrototypeOf(p), null);
+  t.notOk('toString' in p, 'no inherited keys');
+  t.notOk('hasOwnProperty' in decodeParams(undefined), 'no inherited keys when empty');
   t.equal(p['__proto__'], 'x');
+  t.same(Object.keys(p), ['__proto__', 'constructor']);
   t.equal(p['constructor'], 'y');
 });
 
