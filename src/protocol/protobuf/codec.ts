@@ -5,6 +5,8 @@
  */
 import { ErrorCode, ProtocolError } from '../errors.js';
 import type { Message } from '../messages/message.js';
+import { fastDecode } from './fast-decode.js';
+import { fastEncode } from './fast-encode.js';
 import { fromEnvelope } from './from-proto.js';
 import { pb } from './pb.js';
 import { toEnvelope } from './to-proto.js';
@@ -23,6 +25,8 @@ const { Envelope } = pb;
  *   is none of the union's; never for a well-typed message.
  */
 export function encodeProtobuf(msg: Message): Uint8Array {
+  const fast = fastEncode(msg);
+  if (fast !== undefined) return fast;
   const env = toEnvelope(msg);
   return writePayload((w) => Envelope.encode(env, w));
 }
@@ -36,6 +40,8 @@ export function encodeProtobuf(msg: Message): Uint8Array {
  *   variant is set, or when a generic notification names another operation.
  */
 export function decodeProtobuf(bytes: Uint8Array): Message {
+  const fast = fastDecode(bytes);
+  if (fast !== undefined) return fast;
   let env: ReturnType<typeof Envelope.decode>;
   try {
     env = Envelope.decode(bytes);

@@ -20,6 +20,7 @@ import type {
   RscUnregisterRequest,
   UnknownRequest,
 } from '../messages/request.js';
+import { NullRecord } from '../null-record.js';
 import type { PbDecoded, PbProps } from './pb.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -37,11 +38,12 @@ function num(v: Int64): number {
 }
 
 /**
- * An ordered pair list to a null-prototype record (as the XML codec builds
- * them), so any name is an own key; a repeated name keeps its first value (§3.8).
+ * An ordered pair list to a record without inherited keys (as the XML codec
+ * builds them), so any name is an own key; a repeated name keeps its first
+ * value (§3.8).
  */
 function fromPairs(list: readonly PbProps<'Pair'>[]): Record<string, string> {
-  const out = Object.create(null) as Record<string, string>;
+  const out = new NullRecord();
   for (const pair of list) {
     const name = pair.name!;
     if (!(name in out)) out[name] = pair.value!;
