@@ -24,9 +24,18 @@ export interface MessageDecodeOptions extends DecodeMessageOptions {
  * and the stream may go on (§12).
  */
 export function decodePayload(frame: Frame, options: MessageDecodeOptions = {}): Message {
+  return decodeWith(frame, options, xmlOptions(options));
+}
+
+const DEFAULT_XML_OPTIONS: XmlParseOptions = { opaque: opaqueIpcBodies };
+
+function xmlOptions(options: MessageDecodeOptions): XmlParseOptions {
+  return options.xml ? { opaque: opaqueIpcBodies, ...options.xml } : DEFAULT_XML_OPTIONS;
+}
+
+function decodeWith(frame: Frame, options: MessageDecodeOptions, xml: XmlParseOptions): Message {
   if (frame.encoding === Encoding.protobuf) return decodeProtobuf(frame.payload);
-  const root = parseXmlBytes(frame.payload, { opaque: opaqueIpcBodies, ...options.xml });
-  return decodeMessage(root, options);
+  return decodeMessage(parseXmlBytes(frame.payload, xml), options);
 }
 
 /** Serialize a message to its XML payload text (without the NUL). */
@@ -56,10 +65,12 @@ export type DecodedFrame =
 export class MessageDecoder {
   readonly #frames: FrameDecoder;
   readonly #options: MessageDecodeOptions;
+  readonly #xml: XmlParseOptions;
 
   constructor(options: FrameDecoderOptions & MessageDecodeOptions = {}) {
     this.#frames = new FrameDecoder(options);
     this.#options = options;
+    this.#xml = xmlOptions(options);
   }
 
   get bufferedBytes(): number {
@@ -67,13 +78,17 @@ export class MessageDecoder {
   }
 
   push(chunk: Uint8Array): DecodedFrame[] {
-    return this.#frames.push(chunk).map((frame) => {
+    const frames = this.#frames.push(chunk);
+    const out: DecodedFrame[] = new Array(frames.length);
+    for (let i = 0; i < frames.length; i++) {
+      const frame = frames[i]!;
       try {
-        return { frame, message: decodePayload(frame, this.#options) };
+        out[i] = { frame, message: decodeWith(frame, this.#options, this.#xml) };
       } catch (err) {
-        return { frame, error: ProtocolError.from(err, ErrorCode.XmlSyntax) };
+        out[i] = { frame, error: ProtocolError.from(err, ErrorCode.XmlSyntax) };
       }
-    });
+    }
+    return out;
   }
 
   end(): void {

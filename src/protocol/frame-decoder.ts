@@ -40,6 +40,7 @@ export class FrameDecoder {
       });
     }
     if (chunk.length === 0) return [];
+    if (this.#buffered === 0) return this.#pushAligned(chunk);
     this.#chunks.push(chunk);
     this.#buffered += chunk.length;
     const frames: Frame[] = [];
@@ -61,6 +62,34 @@ export class FrameDecoder {
       this.#chunks = [];
       this.#buffered = 0;
       throw this.#failed;
+    }
+    return frames;
+  }
+
+  /**
+   * The common case: nothing held and the chunk starts at a frame boundary.
+   * Frames are cut straight out of the chunk; only a tail is buffered.
+   */
+  #pushAligned(chunk: Uint8Array): Frame[] {
+    const frames: Frame[] = [];
+    let at = 0;
+    try {
+      while (chunk.length - at >= HEADER_SIZE) {
+        const h = decodeHeader(chunk, at, this.#limits);
+        if (chunk.length - at < h.sizeTotal) {
+          this.#header = h;
+          break;
+        }
+        frames.push(finishFrame(h, chunk.subarray(at + HEADER_SIZE, at + h.sizeTotal)));
+        at += h.sizeTotal;
+      }
+    } catch (err) {
+      this.#failed = ProtocolError.from(err, ErrorCode.FrameBadPayload);
+      throw this.#failed;
+    }
+    if (at < chunk.length) {
+      this.#chunks.push(at === 0 ? chunk : chunk.subarray(at));
+      this.#buffered = chunk.length - at;
     }
     return frames;
   }
