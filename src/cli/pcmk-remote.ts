@@ -11,6 +11,12 @@ const positiveInt = (v: string): number => {
   return n;
 };
 
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 const program = new Command()
   .name('pcmk-remote')
   .description('Pacemaker Remote protocol tools')
