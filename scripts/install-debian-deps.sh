@@ -15,7 +15,7 @@ PACKAGES=(
   pacemaker corosync pacemaker-dev resource-agents
   gnutls-bin libgnutls28-dev
   build-essential pkg-config
-  iproute2 util-linux libxml2-utils
+  iproute2 util-linux libxml2-utils libxml2-dev bzip2
 )
 
 say() { printf '[install-debian-deps] %s\n' "$*"; }
