@@ -28,6 +28,8 @@ const readStrict = $protobuf.util.utf8.readStrict;
 const BAIL: unique symbol = Symbol('bail');
 
 const EMPTY = Buffer.alloc(0);
+/** Placeholder until the parameters are read; never returned. */
+const EMPTY_PARAMS: Extra = Object.freeze(new NullRecord());
 let buf: Buffer = EMPTY;
 let pos = 0;
 
@@ -136,30 +138,33 @@ function sub(end: number): number {
   return stop;
 }
 
-/** One Pair into `out`; the first value of a repeated name wins (§3.8). */
-function pair(end: number, out: Record<string, string>): void {
-  const stop = sub(end);
-  let name = '';
-  let value = '';
-  while (pos < stop) {
-    const tag = buf[pos++]!;
-    if (tag === 10) name = string(stop);
-    else if (tag === 18) value = string(stop);
-    else throw BAIL;
+// Scratch lists for one `Pairs` message; reused so decoding allocates only the record.
+const names: string[] = [];
+const values: string[] = [];
+
+/** The record of the `n` names and values read; the first value of a repeated name wins (§3.8). */
+function record(n: number): Record<string, string> {
+  const out = new NullRecord();
+  for (let i = 0; i < n; i++) {
+    const name = names[i]!;
+    if (!(name in out)) out[name] = values[i]!;
   }
-  if (pos !== stop) throw BAIL;
-  if (!(name in out)) out[name] = value;
+  return out;
 }
 
+/** A `Pairs` message: parallel name and value lists of equal length (§13.3). */
 function pairs(end: number): Extra {
   const stop = sub(end);
-  const out = new NullRecord();
+  let n = 0;
+  let m = 0;
   while (pos < stop) {
-    if (buf[pos++] !== 10) throw BAIL;
-    pair(stop, out);
+    const tag = buf[pos++]!;
+    if (tag === 10) names[n++] = string(stop);
+    else if (tag === 18) values[m++] = string(stop);
+    else throw BAIL;
   }
-  if (pos !== stop) throw BAIL;
-  return out;
+  if (pos !== stop || n !== m) throw BAIL;
+  return record(n);
 }
 
 function reply(end: number, msgId: number): Mutable<Reply> {
@@ -211,7 +216,7 @@ function execRequest(end: number, msgId: number): Mutable<RscExecRequest> {
   let actionTimeout = 0;
   let startDelay = 0;
   let userData: string | undefined;
-  const params = new NullRecord();
+  let params: Extra | undefined;
   while (pos < stop) {
     switch (buf[pos++]) {
       case 10: {
@@ -240,7 +245,10 @@ function execRequest(end: number, msgId: number): Mutable<RscExecRequest> {
       case 40: actionTimeout = sint64(stop); break;
       case 48: startDelay = sint64(stop); break;
       case 58: userData = string(stop); break;
-      case 66: pair(stop, params); break;
+      case 66:
+        if (params !== undefined) throw BAIL;
+        params = pairs(stop);
+        break;
       default: throw BAIL;
     }
   }
@@ -252,7 +260,7 @@ function execRequest(end: number, msgId: number): Mutable<RscExecRequest> {
     interval,
     actionTimeout,
     startDelay,
-    params,
+    params: params ?? new NullRecord(),
   };
   if (rscId !== undefined) out.rscId = rscId;
   if (action !== undefined) out.action = action;
@@ -284,8 +292,9 @@ function execNotify(end: number, msgId: number): Mutable<ExecNotify> {
     rcChangeTime: 0,
     execTime: 0,
     queueTime: 0,
-    params: new NullRecord(),
+    params: EMPTY_PARAMS,
   };
+  let params = false;
   let userData: string | undefined;
   let exitReason: string | undefined;
   let output: string | undefined;
@@ -314,11 +323,16 @@ function execNotify(end: number, msgId: number): Mutable<ExecNotify> {
       case 114: userData = string(stop); break;
       case 122: exitReason = string(stop); break;
       case 130: output = string(stop); break;
-      case 138: pair(stop, out.params as Record<string, string>); break;
+      case 138:
+        if (params) throw BAIL;
+        params = true;
+        out.params = pairs(stop);
+        break;
       default: throw BAIL;
     }
   }
   if (pos !== stop) throw BAIL;
+  if (!params) out.params = new NullRecord();
   if (userData !== undefined) out.userData = userData;
   if (exitReason !== undefined) out.exitReason = exitReason;
   if (output !== undefined) out.output = output;

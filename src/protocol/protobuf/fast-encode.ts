@@ -50,25 +50,49 @@ function plainStr(tag: number, v: string | undefined): void {
   w.string(v);
 }
 
-/** Repeated Pair under `tag`, in the record's own key order (§3.8). */
-function pairs(tag: number, p: Params | Extra): void {
-  for (const name of Object.keys(p)) {
-    const value = p[name];
-    w.uint32(tag);
-    const at = w.fork();
-    plainStr(10, name);
-    plainStr(18, value);
-    w.ldelim(at);
-  }
+/*
+ * Parameter names repeat from message to message in the same order; the
+ * encoded names of the last parameter list are kept and copied when the next
+ * list has the same names.
+ */
+let lastNames: readonly string[] = [];
+let lastNamesBytes: Buffer = Buffer.alloc(0);
+
+function sameNames(names: readonly string[]): boolean {
+  const n = names.length;
+  if (n !== lastNames.length) return false;
+  for (let i = 0; i < n; i++) if (names[i] !== lastNames[i]) return false;
+  return true;
 }
 
-/** A `Pairs` wrapper message (field `tag`) holding the record. */
-function pairsMessage(tag: number, e: Extra | undefined): void {
-  if (e == null) return;
+/** A `Pairs` message (field `tag`): names, then values, in the record's own key order (§3.8, §13.3). */
+function pairsMessage(tag: number, p: Params | Extra, cache: boolean): void {
   w.uint32(tag);
   const at = w.fork();
-  pairs(10, e);
+  const names = Object.keys(p);
+  if (cache && names.length > 0 && sameNames(names)) {
+    w.raw(lastNamesBytes);
+  } else {
+    const start = w.pos;
+    for (const name of names) {
+      w.uint32(10);
+      w.string(name);
+    }
+    if (cache) {
+      lastNames = names;
+      lastNamesBytes = Buffer.from(w.buf.subarray(start, w.pos));
+    }
+  }
+  for (const name of names) {
+    w.uint32(18);
+    w.string(p[name]!);
+  }
   w.ldelim(at);
+}
+
+/** An optional `Pairs` message: nothing when the record is absent. */
+function optPairs(tag: number, e: Extra | undefined): void {
+  if (e != null) pairsMessage(tag, e, false);
 }
 
 function reply(r: Reply): void {
@@ -95,7 +119,7 @@ function execRequest(r: RscExecRequest): void {
     optInt(8, r.timeout);
     optInt(16, r.callOptions);
     optStr(26, r.asyncId);
-    pairsMessage(34, r.dataExtra);
+    optPairs(34, r.dataExtra);
     optStr(42, r.dataOrigin);
     w.ldelim(c);
   }
@@ -105,7 +129,7 @@ function execRequest(r: RscExecRequest): void {
   plainInt(40, r.actionTimeout);
   plainInt(48, r.startDelay);
   optStr(58, r.userData);
-  pairs(66, r.params);
+  pairsMessage(66, r.params, true);
   w.ldelim(at);
 }
 
@@ -134,7 +158,7 @@ function execNotify(n: ExecNotify): void {
   optStr(114, n.userData);
   optStr(122, n.exitReason);
   optStr(130, n.output);
-  pairs(138, n.params);
+  pairsMessage(138, n.params, true);
   w.ldelim(at);
 }
 
@@ -153,7 +177,7 @@ export function fastEncode(msg: Message): Uint8Array | undefined {
   try {
     plainInt(8, msg.msgId);
     optStr(18, msg.origin);
-    pairsMessage(26, msg.extra);
+    optPairs(26, msg.extra);
     if (k === 'reply') reply(msg);
     else if (k === 'request') execRequest(msg as RscExecRequest);
     else execNotify(msg as ExecNotify);

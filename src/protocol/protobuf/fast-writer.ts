@@ -108,6 +108,14 @@ export class FastWriter {
     this.pos += this.buf.write(s, this.pos, len, 'utf8');
   }
 
+  /** Raw bytes, copied as they are. */
+  raw(bytes: Uint8Array): void {
+    const n = bytes.length;
+    if (this.pos + n > this.buf.length) this.grow(this.pos + n);
+    this.buf.set(bytes, this.pos);
+    this.pos += n;
+  }
+
   /** Starts a length-delimited sub-message; pass the result to {@link ldelim}. */
   fork(): number {
     if (this.pos + 1 > this.buf.length) this.grow(this.pos + 1);

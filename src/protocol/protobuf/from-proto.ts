@@ -38,21 +38,29 @@ function num(v: Int64): number {
 }
 
 /**
- * An ordered pair list to a record without inherited keys (as the XML codec
- * builds them), so any name is an own key; a repeated name keeps its first
- * value (§3.8).
+ * Parallel name and value lists to a record without inherited keys (as the
+ * XML codec builds them), so any name is an own key; a repeated name keeps
+ * its first value (§3.8). An absent list is an empty record.
+ *
+ * @throws ProtocolError PROTOBUF_INVALID when the two lists differ in length (§13.3)
  */
-function fromPairs(list: readonly PbProps<'Pair'>[]): Record<string, string> {
+function fromPairs(p: PbProps<'Pairs'> | null | undefined): Record<string, string> {
   const out = new NullRecord();
-  for (const pair of list) {
-    const name = pair.name!;
-    if (!(name in out)) out[name] = pair.value!;
+  if (p == null) return out;
+  const names = p.names!;
+  const values = p.values!;
+  if (names.length !== values.length) {
+    throw new ProtocolError(ErrorCode.ProtobufInvalid, `${names.length} names but ${values.length} values`);
+  }
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    if (!(name in out)) out[name] = values[i]!;
   }
   return out;
 }
 
 function fromExtra(p: PbProps<'Pairs'>): Extra {
-  return fromPairs(p.pairs!);
+  return fromPairs(p);
 }
 
 /** Copies the fields every message has (§3.2, §3.10). */
@@ -242,7 +250,7 @@ function execRequest(msgId: number, r: PbProps<'RscExecRequest'>): Mutable<RscEx
     interval: num(r.interval!),
     actionTimeout: num(r.actionTimeout!),
     startDelay: num(r.startDelay!),
-    params: fromPairs(r.params!),
+    params: fromPairs(r.params),
   };
   if (r.rscId != null) out.rscId = r.rscId;
   if (r.action != null) out.action = r.action;
@@ -256,7 +264,7 @@ function alertExec(msgId: number, r: PbProps<'AlertExecRequest'>): Mutable<Alert
     op: 'lrmd_alert_exec',
     msgId,
     alertTimeout: num(r.alertTimeout!),
-    params: fromPairs(r.params!),
+    params: fromPairs(r.params),
   };
   if (r.alertId != null) out.alertId = r.alertId;
   if (r.alertPath != null) out.alertPath = r.alertPath;
@@ -308,7 +316,7 @@ function execNotify(msgId: number, n: PbProps<'ExecNotify'>): Mutable<ExecNotify
     rcChangeTime: num(n.rcChangeTime!),
     execTime: num(n.execTime!),
     queueTime: num(n.queueTime!),
-    params: fromPairs(n.params!),
+    params: fromPairs(n.params),
   };
   if (n.userData != null) out.userData = n.userData;
   if (n.exitReason != null) out.exitReason = n.exitReason;

@@ -10,76 +10,18 @@ export declare namespace pcmk_remote {
     namespace v1 {
 
         /**
-         * Properties of a Pair.
-         * @deprecated Use pcmk_remote.v1.Pair.$Properties instead.
-         */
-        interface IPair extends pcmk_remote.v1.Pair.$Properties {
-        }
-
-        /** One name/value pair; a parameter (§3.8) or an attribute we do not model (§3.10). */
-        class Pair {
-
-            /**
-             * Constructs a new Pair.
-             * @param [properties] Properties to set
-             */
-            constructor(properties?: pcmk_remote.v1.Pair.$Properties);
-
-            /** Unknown fields preserved while decoding when enabled */
-            $unknowns?: Uint8Array[];
-
-            /** Pair name. */
-            name: string;
-
-            /** Pair value. */
-            value: string;
-
-            /**
-             * Encodes the specified Pair message. Does not implicitly {@link pcmk_remote.v1.Pair.verify|verify} messages.
-             * @param message Pair message or plain object to encode
-             * @param [writer] Writer to encode to
-             * @returns Writer
-             */
-            static encode(message: pcmk_remote.v1.Pair.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-
-            /**
-             * Decodes a Pair message from the specified reader or buffer.
-             * @param reader Reader or buffer to decode from
-             * @param [length] Message length if known beforehand
-             * @returns {pcmk_remote.v1.Pair & pcmk_remote.v1.Pair.$Shape} Pair
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): pcmk_remote.v1.Pair & pcmk_remote.v1.Pair.$Shape;
-        }
-
-        namespace Pair {
-
-            /** Properties of a Pair. */
-            interface $Properties {
-
-                /** Pair name */
-                name?: (string|null);
-
-                /** Pair value */
-                value?: (string|null);
-
-                /** Unknown fields preserved while decoding when enabled */
-                $unknowns?: Uint8Array[];
-            }
-
-            /** Shape of a Pair. */
-            type $Shape = pcmk_remote.v1.Pair.$Properties;
-        }
-
-        /**
          * Properties of a Pairs.
          * @deprecated Use pcmk_remote.v1.Pairs.$Properties instead.
          */
         interface IPairs extends pcmk_remote.v1.Pairs.$Properties {
         }
 
-        /** An ordered list of pairs whose absence is meaningful (§3.10). */
+        /**
+         * An ordered name/value list: parameters (§3.8) or attributes we do not
+         * model (§3.10). names[i] goes with values[i]; both lists have the same
+         * length. Two flat string lists rather than a repeated pair message: no
+         * length prefix per pair.
+         */
         class Pairs {
 
             /**
@@ -91,8 +33,11 @@ export declare namespace pcmk_remote {
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
 
-            /** Pairs pairs. */
-            pairs: pcmk_remote.v1.Pair.$Properties[];
+            /** Pairs names. */
+            names: string[];
+
+            /** Pairs values. */
+            values: string[];
 
             /**
              * Encodes the specified Pairs message. Does not implicitly {@link pcmk_remote.v1.Pairs.verify|verify} messages.
@@ -118,8 +63,11 @@ export declare namespace pcmk_remote {
             /** Properties of a Pairs. */
             interface $Properties {
 
-                /** Pairs pairs */
-                pairs?: (pcmk_remote.v1.Pair.$Properties[]|null);
+                /** Pairs names */
+                names?: (string[]|null);
+
+                /** Pairs values */
+                values?: (string[]|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -853,7 +801,7 @@ export declare namespace pcmk_remote {
             userData?: (string|null);
 
             /** Agent parameters in wire order (§3.8). */
-            params: pcmk_remote.v1.Pair.$Properties[];
+            params?: (pcmk_remote.v1.Pairs.$Properties|null);
 
             /**
              * Encodes the specified RscExecRequest message. Does not implicitly {@link pcmk_remote.v1.RscExecRequest.verify|verify} messages.
@@ -901,7 +849,7 @@ export declare namespace pcmk_remote {
                 userData?: (string|null);
 
                 /** Agent parameters in wire order (§3.8). */
-                params?: (pcmk_remote.v1.Pair.$Properties[]|null);
+                params?: (pcmk_remote.v1.Pairs.$Properties|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -1282,7 +1230,7 @@ export declare namespace pcmk_remote {
             alertTimeout: (number|Long);
 
             /** Alert parameters in wire order (§3.8). */
-            params: pcmk_remote.v1.Pair.$Properties[];
+            params?: (pcmk_remote.v1.Pairs.$Properties|null);
 
             /**
              * Encodes the specified AlertExecRequest message. Does not implicitly {@link pcmk_remote.v1.AlertExecRequest.verify|verify} messages.
@@ -1321,7 +1269,7 @@ export declare namespace pcmk_remote {
                 alertTimeout?: (number|Long|null);
 
                 /** Alert parameters in wire order (§3.8). */
-                params?: (pcmk_remote.v1.Pair.$Properties[]|null);
+                params?: (pcmk_remote.v1.Pairs.$Properties|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -1837,7 +1785,7 @@ export declare namespace pcmk_remote {
             output?: (string|null);
 
             /** The request's parameters, echoed in order (§6.1). */
-            params: pcmk_remote.v1.Pair.$Properties[];
+            params?: (pcmk_remote.v1.Pairs.$Properties|null);
 
             /**
              * Encodes the specified ExecNotify message. Does not implicitly {@link pcmk_remote.v1.ExecNotify.verify|verify} messages.
@@ -1912,7 +1860,7 @@ export declare namespace pcmk_remote {
                 output?: (string|null);
 
                 /** The request's parameters, echoed in order (§6.1). */
-                params?: (pcmk_remote.v1.Pair.$Properties[]|null);
+                params?: (pcmk_remote.v1.Pairs.$Properties|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

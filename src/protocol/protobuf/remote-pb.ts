@@ -18,111 +18,19 @@ export const pcmk_remote = $root.pcmk_remote = (() => {
 
         const v1 = {};
 
-        v1.Pair = (function() {
-
-            const Pair = function (properties) {
-                if (properties)
-                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                            this[keys[i]] = properties[keys[i]];
-            };
-
-            Pair.prototype.name = "";
-            Pair.prototype.value = "";
-
-            Pair.encode = function (message, writer, _depth) {
-                if (!writer)
-                    writer = $Writer.create();
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
-                    writer.uint32(10).string(message.name);
-                if (message.value != null && $Object.hasOwnProperty.call(message, "value") && message.value !== "")
-                    writer.uint32(18).string(message.value);
-                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                    for (let i = 0; i < message.$unknowns.length; ++i)
-                        writer.raw(message.$unknowns[i]);
-                return writer;
-            };
-
-            Pair.decode = function (reader, length, _end, _depth, _target) {
-                if (!(reader instanceof $Reader))
-                    reader = $Reader.create(reader);
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $Reader.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let end, message, value;
-                if (length === $undefined)
-                    end = reader.len;
-                else {
-                    end = reader.pos + length;
-                    if (end > reader.len)
-                        throw $RangeError("index out of range");
-                    length = reader.len;
-                    reader.len = end;
-                }
-                message = _target || new $root.pcmk_remote.v1.Pair();
-                while (reader.pos < end) {
-                    let start = reader.pos;
-                    let tag = reader.tag();
-                    if (tag === _end) {
-                        _end = $undefined;
-                        break;
-                    }
-                    let wireType = tag & 7;
-                    switch (tag >>>= 3) {
-                    case 1: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.name = value;
-                            else
-                                delete message.name;
-                            continue;
-                        }
-                    case 2: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.value = value;
-                            else
-                                delete message.value;
-                            continue;
-                        }
-                    }
-                    reader.skipType(wireType, _depth, tag);
-                    if (!reader.discardUnknown) {
-                        $util.makeProp(message, "$unknowns", false);
-                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                    }
-                }
-                if (length !== $undefined) {
-                    if (reader.pos !== end)
-                        throw $RangeError("index out of range");
-                    reader.len = length;
-                }
-                if (_end !== $undefined)
-                    throw $Error("missing end group");
-                return message;
-            };
-
-            return Pair;
-        })();
-
         v1.Pairs = (function() {
 
             const Pairs = function (properties) {
-                this.pairs = [];
+                this.names = [];
+                this.values = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
                             this[keys[i]] = properties[keys[i]];
             };
 
-            Pairs.prototype.pairs = $util.emptyArray;
+            Pairs.prototype.names = $util.emptyArray;
+            Pairs.prototype.values = $util.emptyArray;
 
             Pairs.encode = function (message, writer, _depth) {
                 if (!writer)
@@ -131,9 +39,12 @@ export const pcmk_remote = $root.pcmk_remote = (() => {
                     _depth = 0;
                 if (_depth > $util.recursionLimit)
                     throw $Error("max depth exceeded");
-                if (message.pairs != null && message.pairs.length)
-                    for (let i = 0; i < message.pairs.length; ++i)
-                        $root.pcmk_remote.v1.Pair.encode(message.pairs[i], writer.uint32(10).fork(), _depth + 1).ldelim();
+                if (message.names != null && message.names.length)
+                    for (let i = 0; i < message.names.length; ++i)
+                        writer.uint32(10).string(message.names[i]);
+                if (message.values != null && message.values.length)
+                    for (let i = 0; i < message.values.length; ++i)
+                        writer.uint32(18).string(message.values[i]);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -170,9 +81,17 @@ export const pcmk_remote = $root.pcmk_remote = (() => {
                     case 1: {
                             if (wireType !== 2)
                                 break;
-                            if (!(message.pairs && message.pairs.length))
-                                message.pairs = [];
-                            message.pairs.push($root.pcmk_remote.v1.Pair.decode(reader, reader.size(), $undefined, _depth + 1));
+                            if (!(message.names && message.names.length))
+                                message.names = [];
+                            message.names.push(reader.stringVerify());
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.values && message.values.length))
+                                message.values = [];
+                            message.values.push(reader.stringVerify());
                             continue;
                         }
                     }
@@ -1251,7 +1170,6 @@ export const pcmk_remote = $root.pcmk_remote = (() => {
         v1.RscExecRequest = (function() {
 
             const RscExecRequest = function (properties) {
-                this.params = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -1265,7 +1183,7 @@ export const pcmk_remote = $root.pcmk_remote = (() => {
             RscExecRequest.prototype.actionTimeout = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
             RscExecRequest.prototype.startDelay = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
             RscExecRequest.prototype.userData = null;
-            RscExecRequest.prototype.params = $util.emptyArray;
+            RscExecRequest.prototype.params = null;
 
             let $oneOfFields;
 
@@ -1308,9 +1226,8 @@ export const pcmk_remote = $root.pcmk_remote = (() => {
                     writer.uint32(48).sint64(message.startDelay);
                 if (message.userData != null && $Object.hasOwnProperty.call(message, "userData"))
                     writer.uint32(58).string(message.userData);
-                if (message.params != null && message.params.length)
-                    for (let i = 0; i < message.params.length; ++i)
-                        $root.pcmk_remote.v1.Pair.encode(message.params[i], writer.uint32(66).fork(), _depth + 1).ldelim();
+                if (message.params != null && $Object.hasOwnProperty.call(message, "params"))
+                    $root.pcmk_remote.v1.Pairs.encode(message.params, writer.uint32(66).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1401,9 +1318,7 @@ export const pcmk_remote = $root.pcmk_remote = (() => {
                     case 8: {
                             if (wireType !== 2)
                                 break;
-                            if (!(message.params && message.params.length))
-                                message.params = [];
-                            message.params.push($root.pcmk_remote.v1.Pair.decode(reader, reader.size(), $undefined, _depth + 1));
+                            message.params = $root.pcmk_remote.v1.Pairs.decode(reader, reader.size(), $undefined, _depth + 1, message.params);
                             continue;
                         }
                     }
@@ -1972,7 +1887,6 @@ export const pcmk_remote = $root.pcmk_remote = (() => {
         v1.AlertExecRequest = (function() {
 
             const AlertExecRequest = function (properties) {
-                this.params = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -1983,7 +1897,7 @@ export const pcmk_remote = $root.pcmk_remote = (() => {
             AlertExecRequest.prototype.alertId = null;
             AlertExecRequest.prototype.alertPath = null;
             AlertExecRequest.prototype.alertTimeout = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
-            AlertExecRequest.prototype.params = $util.emptyArray;
+            AlertExecRequest.prototype.params = null;
 
             let $oneOfFields;
 
@@ -2014,9 +1928,8 @@ export const pcmk_remote = $root.pcmk_remote = (() => {
                     writer.uint32(26).string(message.alertPath);
                 if (message.alertTimeout != null && $Object.hasOwnProperty.call(message, "alertTimeout") && (typeof message.alertTimeout === "object" ? message.alertTimeout.low || message.alertTimeout.high : message.alertTimeout !== 0))
                     writer.uint32(32).sint64(message.alertTimeout);
-                if (message.params != null && message.params.length)
-                    for (let i = 0; i < message.params.length; ++i)
-                        $root.pcmk_remote.v1.Pair.encode(message.params[i], writer.uint32(42).fork(), _depth + 1).ldelim();
+                if (message.params != null && $Object.hasOwnProperty.call(message, "params"))
+                    $root.pcmk_remote.v1.Pairs.encode(message.params, writer.uint32(42).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2082,9 +1995,7 @@ export const pcmk_remote = $root.pcmk_remote = (() => {
                     case 5: {
                             if (wireType !== 2)
                                 break;
-                            if (!(message.params && message.params.length))
-                                message.params = [];
-                            message.params.push($root.pcmk_remote.v1.Pair.decode(reader, reader.size(), $undefined, _depth + 1));
+                            message.params = $root.pcmk_remote.v1.Pairs.decode(reader, reader.size(), $undefined, _depth + 1, message.params);
                             continue;
                         }
                     }
@@ -2831,7 +2742,6 @@ export const pcmk_remote = $root.pcmk_remote = (() => {
         v1.ExecNotify = (function() {
 
             const ExecNotify = function (properties) {
-                this.params = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -2854,7 +2764,7 @@ export const pcmk_remote = $root.pcmk_remote = (() => {
             ExecNotify.prototype.userData = null;
             ExecNotify.prototype.exitReason = null;
             ExecNotify.prototype.output = null;
-            ExecNotify.prototype.params = $util.emptyArray;
+            ExecNotify.prototype.params = null;
 
             let $oneOfFields;
 
@@ -2915,9 +2825,8 @@ export const pcmk_remote = $root.pcmk_remote = (() => {
                     writer.uint32(122).string(message.exitReason);
                 if (message.output != null && $Object.hasOwnProperty.call(message, "output"))
                     writer.uint32(130).string(message.output);
-                if (message.params != null && message.params.length)
-                    for (let i = 0; i < message.params.length; ++i)
-                        $root.pcmk_remote.v1.Pair.encode(message.params[i], writer.uint32(138).fork(), _depth + 1).ldelim();
+                if (message.params != null && $Object.hasOwnProperty.call(message, "params"))
+                    $root.pcmk_remote.v1.Pairs.encode(message.params, writer.uint32(138).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -3092,9 +3001,7 @@ export const pcmk_remote = $root.pcmk_remote = (() => {
                     case 17: {
                             if (wireType !== 2)
                                 break;
-                            if (!(message.params && message.params.length))
-                                message.params = [];
-                            message.params.push($root.pcmk_remote.v1.Pair.decode(reader, reader.size(), $undefined, _depth + 1));
+                            message.params = $root.pcmk_remote.v1.Pairs.decode(reader, reader.size(), $undefined, _depth + 1, message.params);
                             continue;
                         }
                     }

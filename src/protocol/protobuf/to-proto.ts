@@ -39,15 +39,12 @@ export function toEnvelope(msg: Message): PbProps<'Envelope'> {
   return env;
 }
 
-/** Name/value pairs in the object's own key order (§3.8, §3.10). */
-function toParams(p: Params): PbProps<'Pair'>[] {
-  const out: PbProps<'Pair'>[] = [];
-  for (const name of Object.keys(p)) out.push({ name, value: p[name] });
-  return out;
-}
-
-function toPairs(e: Extra): PbProps<'Pairs'> {
-  return { pairs: toParams(e) };
+/** Parallel name and value lists in the object's own key order (§3.8, §3.10, §13.3). */
+function toPairs(p: Params | Extra): PbProps<'Pairs'> {
+  const names = Object.keys(p);
+  const values: string[] = [];
+  for (const name of names) values.push(p[name]!);
+  return { names, values };
 }
 
 /** The lrmd_command fields every request may carry (§3.3); undefined when none is set. */
@@ -104,7 +101,7 @@ function setRequest(env: PbProps<'Envelope'>, r: AnyRequest): void {
         actionTimeout: r.actionTimeout,
         startDelay: r.startDelay,
         userData: r.userData,
-        params: toParams(r.params),
+        params: toPairs(r.params),
       };
       break;
     case 'lrmd_rsc_cancel':
@@ -128,7 +125,7 @@ function setRequest(env: PbProps<'Envelope'>, r: AnyRequest): void {
         alertId: r.alertId,
         alertPath: r.alertPath,
         alertTimeout: r.alertTimeout,
-        params: toParams(r.params),
+        params: toPairs(r.params),
       };
       break;
     default:
@@ -186,7 +183,7 @@ function setNotify(env: PbProps<'Envelope'>, n: Notify | UnknownNotify): void {
         userData: n.userData,
         exitReason: n.exitReason,
         output: n.output,
-        params: toParams(n.params),
+        params: toPairs(n.params),
       };
       break;
     case 'lrmd_rsc_new_client':

@@ -33,9 +33,13 @@ function canon(v: unknown, ordered = false): unknown {
   return keys.map((k) => [k, canon(rec[k], ORDERED.has(k))]);
 }
 
-const pairs = (...kv: string[]): { name: string; value: string }[] => {
-  const out: { name: string; value: string }[] = [];
-  for (let i = 0; i < kv.length; i += 2) out.push({ name: kv[i]!, value: kv[i + 1]! });
+/** A Pairs message: parallel name and value lists (§13.3). */
+const pairs = (...kv: string[]): { names: string[]; values: string[] } => {
+  const out = { names: [] as string[], values: [] as string[] };
+  for (let i = 0; i < kv.length; i += 2) {
+    out.names.push(kv[i]!);
+    out.values.push(kv[i + 1]!);
+  }
   return out;
 };
 
@@ -46,9 +50,9 @@ const cases: [string, Record<string, unknown>, Message][] = [
     {
       msgId: 17,
       origin: 'lrmd_send_command',
-      extra: { pairs: pairs('t', 'lrmd') },
+      extra: pairs('t', 'lrmd'),
       rscExec: {
-        common: { timeout: 20000, callOptions: 4, dataOrigin: 'lrmd_api_exec', dataExtra: { pairs: pairs('z', '1', 'a', '2') } },
+        common: { timeout: 20000, callOptions: 4, dataOrigin: 'lrmd_api_exec', dataExtra: pairs('z', '1', 'a', '2') },
         rscId: 'vip',
         action: 'monitor',
         interval: 10000,
@@ -171,7 +175,7 @@ const cases: [string, Record<string, unknown>, Message][] = [
   ['new client notify', { newClientNotify: {} }, { kind: 'notify', op: 'lrmd_rsc_new_client', msgId: 0 }],
   [
     'unknown notify',
-    { unknownNotify: { op: 'later' }, extra: { pairs: pairs('k', 'v') } },
+    { unknownNotify: { op: 'later' }, extra: pairs('k', 'v') },
     { kind: 'notify', op: 'later', unknown: true, msgId: 0, extra: { k: 'v' } },
   ],
   [
@@ -238,8 +242,8 @@ t.test('hand-written bytes (spec/remote.proto field numbers, sint64 zigzag)', as
   t.same(decodeProtobuf(reply), { kind: 'reply', msgId: 7, rc: -71, callId: 0 });
   t.same(Buffer.from(encodeProtobuf({ kind: 'reply', msgId: 7, rc: -71, callId: 0 })), Buffer.from(reply));
 
-  // exec_notify (40) → tag 0xc2 0x02; params (17) → tag 0x8a 0x01, Pair { name "a", value "" }
-  const notify = hex('c2 02 06  8a 01 03  0a 01 61');
+  // exec_notify (40) → tag 0xc2 0x02; params (17) → tag 0x8a 0x01, Pairs { names ["a"], values [""] }
+  const notify = hex('c2 02 08  8a 01 05  0a 01 61  12 00');
   t.same(decodeProtobuf(notify), {
     kind: 'notify',
     op: 'lrmd_rsc_exec',
