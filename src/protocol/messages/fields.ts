@@ -119,12 +119,15 @@ export class AttrReader {
   }
 }
 
+// Module-local copy: a transpiled import is read through a getter on every use.
+const WriterRecord = NullRecord;
+
 /**
  * Builds one element's attributes in the order they are set; undefined values
  * are skipped, so optional fields stay absent (§3.9).
  */
 export class AttrWriter {
-  readonly attrs: Record<string, string> = new NullRecord();
+  readonly attrs: Record<string, string> = new WriterRecord();
 
   set(name: string, value: string | number | undefined): this {
     if (value !== undefined) this.attrs[name] = typeof value === 'number' ? String(value) : value;

@@ -3,16 +3,22 @@
  * written in the order Pacemaker 2.1.5 writes them, so our payloads read like
  * captured ones; receivers do not depend on that order (§3.11).
  */
-import { Attr, Element, IpcOp, MsgType, Op, Root, T_LRMD } from '../constants.js';
+import * as C from '../constants.js';
 import type { XmlElement, XmlNode, XmlRawElement } from '../xml/types.js';
 import type { Extra, RawXml } from './common.js';
-import { AttrWriter, emptyRecord } from './fields.js';
+import * as F from './fields.js';
 import type { IpcProxy } from './ipc-proxy.js';
 import type { Message } from './message.js';
 import type { ExecNotify, GenericNotify, Notify, UnknownNotify } from './notify.js';
-import { encodeParams } from './params.js';
+import * as P from './params.js';
 import type { Reply } from './reply.js';
 import type { AlertExecRequest, Request, RscExecRequest, UnknownRequest } from './request.js';
+
+// Module-local copies: a transpiled import is read through a getter on every use.
+const { Attr, Element, IpcOp, MsgType, Op, Root, T_LRMD } = C;
+const { AttrWriter, emptyRecord } = F;
+type AttrWriter = F.AttrWriter;
+const encodeParams = P.encodeParams;
 
 /** Names the encoder places itself; never copied from `extra` in passing. */
 const TRANSPORT: ReadonlySet<string> = new Set([Attr.remoteMsgId, Attr.remoteMsgType]);

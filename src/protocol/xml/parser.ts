@@ -5,10 +5,17 @@
  */
 import { isAscii, isUtf8 } from 'node:buffer';
 import { ErrorCode } from '../errors.js';
-import { NullRecord } from '../null-record.js';
-import { NAME_ASCII, nameLength } from './escape.js';
-import { badBang, endTag, fail, isSpace, skimElement } from './skim.js';
+import { NullRecord as NullRecordImport } from '../null-record.js';
+import * as esc from './escape.js';
+import * as skim from './skim.js';
 import type { XmlElement, XmlNode, XmlParseOptions, XmlRawElement } from './types.js';
+
+// Module-local copies: where modules are transpiled (tsx, bundlers) an
+// imported binding is read through a getter call on every use.
+const NAME_ASCII = esc.NAME_ASCII;
+const nameLength = esc.nameLength;
+const { badBang, endTag, fail, isSpace, skimElement } = skim;
+const NullRecord = NullRecordImport;
 
 /** Default {@link XmlParseOptions.maxDepth}. */
 export const DEFAULT_MAX_DEPTH = 256;
@@ -275,10 +282,18 @@ class Parser {
       while (isSpace(c)) c = src.charCodeAt(++pos);
       if (c !== DQ && c !== SQ) fail(ErrorCode.XmlSyntax, 'expected a quoted value', pos);
       const vs = pos + 1;
-      const ve = src.indexOf(c === DQ ? '"' : "'", vs);
-      if (ve < 0) fail(ErrorCode.XmlSyntax, 'unterminated attribute value', pos);
-      const flags = vs === ve ? 0 : this.scan(vs, ve, ATTR);
-      const value = flags === 0 ? src.slice(vs, ve) : this.decode(vs, ve, true);
+      // Fast path: plain characters up to the closing quote, nothing to decode.
+      let ve = vs;
+      let d = src.charCodeAt(ve);
+      while (d !== c && d >= SP && d < 0xd800 && d !== AMP && d !== LT) d = src.charCodeAt(++ve);
+      let value: string;
+      if (d === c) {
+        value = src.slice(vs, ve);
+      } else {
+        ve = src.indexOf(c === DQ ? '"' : "'", vs);
+        if (ve < 0) fail(ErrorCode.XmlSyntax, 'unterminated attribute value', pos);
+        value = this.scan(vs, ve, ATTR) === 0 ? src.slice(vs, ve) : this.decode(vs, ve, true);
+      }
       if (attrs[aname] !== undefined) fail(ErrorCode.XmlSyntax, `duplicate attribute ${aname}`, vs - an);
       if (++count > this.maxAttrs) fail(ErrorCode.XmlLimit, `more than ${this.maxAttrs} attributes`, vs);
       attrs[aname] = value;

@@ -3,8 +3,11 @@
  * no declaration, no indentation, no trailing newline.
  */
 import { ErrorCode, ProtocolError } from '../errors.js';
-import { escapeAttr, escapeText, isXmlName, stripInvalidChars } from './escape.js';
+import * as esc from './escape.js';
 import type { XmlElement, XmlNode } from './types.js';
+
+// Module-local copies: a transpiled import is read through a getter on every use.
+const { escapeAttr, escapeText, isXmlName, stripInvalidChars } = esc;
 
 /**
  * Serializes an element tree. Childless elements are written self-closing

@@ -4,7 +4,11 @@
  * that steps over an element checking only that its tags balance.
  */
 import { ErrorCode, ProtocolError } from '../errors.js';
-import { NAME_ASCII, nameLength } from './escape.js';
+import * as esc from './escape.js';
+
+// Module-local copies: a transpiled import is read through a getter on every use.
+const NAME_ASCII = esc.NAME_ASCII;
+const nameLength = esc.nameLength;
 
 const TAB = 0x09;
 const LF = 0x0a;
@@ -13,6 +17,7 @@ const SP = 0x20;
 const BANG = 0x21;
 const SLASH = 0x2f;
 const GT = 0x3e;
+const LT = 0x3c;
 const QMARK = 0x3f;
 
 // The rest of a tag, quoted values included, through its `>`.
@@ -67,7 +72,7 @@ export function skimElement(src: string, lt: number, nameEnd: number): number {
   if (src.charCodeAt(pos - 2) === SLASH) return pos;
   const open: number[] = [lt + 1];
   for (;;) {
-    const i = src.indexOf('<', pos);
+    const i = src.charCodeAt(pos) === LT ? pos : src.indexOf('<', pos);
     if (i < 0) fail(ErrorCode.XmlSyntax, 'unclosed element', src.length);
     const c = src.charCodeAt(i + 1);
     if (c === SLASH) {
