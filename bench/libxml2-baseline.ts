@@ -16,7 +16,9 @@ export interface Baseline {
 }
 
 export function runLibxml2Baseline(m: { registerReply: Message; execRequest: Message; execNotify: Message; cib: string }): Baseline {
-  const src = fileURLToPath(new URL('./libxml2-parse.c', import.meta.url));
+  // Run from bench/ (tsx) or from dist-bench/bench/ (npm run bench).
+  const here = new URL('./libxml2-parse.c', import.meta.url);
+  const src = fileURLToPath(existsSync(here) ? here : new URL('../../bench/libxml2-parse.c', import.meta.url));
   const dir = mkdtempSync(join(tmpdir(), 'pcmk-bench-'));
   const bin = join(dir, 'libxml2-parse');
   try {

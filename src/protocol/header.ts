@@ -136,17 +136,28 @@ export interface HeaderFields {
 
 /** Build a 40-byte header (§2.1). Little-endian unless asked otherwise. */
 export function encodeHeader(f: HeaderFields): Uint8Array {
-  const out = new Uint8Array(HEADER_SIZE);
-  const view = new DataView(out.buffer);
-  const le = !f.bigEndian;
   const compressed = f.payloadCompressed ?? 0;
-  view.setUint32(OFF_ENDIAN, ENDIAN_MARKER, le);
-  view.setUint32(OFF_VERSION, f.version ?? HEADER_VERSION, le);
-  view.setBigUint64(OFF_ID, f.id ?? 0n, le);
-  view.setBigUint64(OFF_FLAGS, f.flags ?? 0n, le);
-  view.setUint32(OFF_SIZE_TOTAL, HEADER_SIZE + (compressed !== 0 ? compressed : f.payloadUncompressed), le);
-  view.setUint32(OFF_PAYLOAD_OFFSET, HEADER_SIZE, le);
-  view.setUint32(OFF_PAYLOAD_COMPRESSED, compressed, le);
-  view.setUint32(OFF_PAYLOAD_UNCOMPRESSED, f.payloadUncompressed, le);
+  const total = HEADER_SIZE + (compressed !== 0 ? compressed : f.payloadUncompressed);
+  // Buffer's own writers: no DataView to create per frame on the hot path.
+  const out = Buffer.allocUnsafe(HEADER_SIZE);
+  if (f.bigEndian) {
+    out.writeUInt32BE(ENDIAN_MARKER, OFF_ENDIAN);
+    out.writeUInt32BE(f.version ?? HEADER_VERSION, OFF_VERSION);
+    out.writeBigUInt64BE(f.id ?? 0n, OFF_ID);
+    out.writeBigUInt64BE(f.flags ?? 0n, OFF_FLAGS);
+    out.writeUInt32BE(total, OFF_SIZE_TOTAL);
+    out.writeUInt32BE(HEADER_SIZE, OFF_PAYLOAD_OFFSET);
+    out.writeUInt32BE(compressed, OFF_PAYLOAD_COMPRESSED);
+    out.writeUInt32BE(f.payloadUncompressed, OFF_PAYLOAD_UNCOMPRESSED);
+  } else {
+    out.writeUInt32LE(ENDIAN_MARKER, OFF_ENDIAN);
+    out.writeUInt32LE(f.version ?? HEADER_VERSION, OFF_VERSION);
+    out.writeBigUInt64LE(f.id ?? 0n, OFF_ID);
+    out.writeBigUInt64LE(f.flags ?? 0n, OFF_FLAGS);
+    out.writeUInt32LE(total, OFF_SIZE_TOTAL);
+    out.writeUInt32LE(HEADER_SIZE, OFF_PAYLOAD_OFFSET);
+    out.writeUInt32LE(compressed, OFF_PAYLOAD_COMPRESSED);
+    out.writeUInt32LE(f.payloadUncompressed, OFF_PAYLOAD_UNCOMPRESSED);
+  }
   return out;
 }
