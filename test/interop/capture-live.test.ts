@@ -17,6 +17,10 @@ import type { VectorFile } from '../helpers/vectors.js';
 import { hex } from '../helpers/vectors.js';
 import { treeShape } from '../helpers/saxes-tree.js';
 
+// Children must not write V8 coverage: their source maps (tsx, plain .mjs) would
+// replace the parent's in tap's merged report.
+const { NODE_V8_COVERAGE: _ignored, ...childEnv } = process.env;
+
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const remoted = join(repo, '.deps/pacemaker-remote/usr/sbin/pacemaker-remoted');
 const missing = [
@@ -36,6 +40,7 @@ if (reason && process.env.CI) {
       const r = spawnSync('bash', [join(repo, 'tools/capture/capture.sh'), '--out', out, '--scenario', scenario], {
         encoding: 'utf8',
         timeout: 170_000,
+        env: childEnv,
       });
       t.equal(r.status, 0, `capture.sh exit status (stderr tail: ${r.stderr.slice(-800)})`);
       if (r.status !== 0) return;
