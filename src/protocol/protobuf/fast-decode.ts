@@ -9,6 +9,7 @@
  * and the generated decoder handles the payload, errors included, so results
  * never differ between the two paths.
  */
+import { isAscii } from 'node:buffer';
 import $protobuf from 'protobufjs/minimal.js';
 import type { Extra, Message } from '../messages/message.js';
 import type { ExecNotify } from '../messages/notify.js';
@@ -32,6 +33,8 @@ const EMPTY = Buffer.alloc(0);
 const EMPTY_PARAMS: Extra = Object.freeze(new NullRecord());
 let buf: Buffer = EMPTY;
 let pos = 0;
+/** The whole payload as a string when it is pure ASCII (the usual case), else ''. */
+let text = '';
 
 function varint32(end: number): number {
   let v = 0;
@@ -109,6 +112,8 @@ function string(end: number): string {
   const stop = start + len;
   if (stop > end) throw BAIL;
   pos = stop;
+  // ASCII payload: one native conversion up front, then slices (no byte loops).
+  if (text !== '') return text.slice(start, stop);
   let h = len;
   for (let i = start; i < stop; i++) {
     const b = buf[i]!;
@@ -344,6 +349,7 @@ export function fastDecode(bytes: Uint8Array): Message | undefined {
   buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   pos = 0;
   const end = buf.length;
+  text = end > 0 && isAscii(buf) ? (buf as unknown as Latin1).latin1Slice(0, end) : '';
   try {
     let msgId = 0;
     let origin: string | undefined;
@@ -376,5 +382,6 @@ export function fastDecode(bytes: Uint8Array): Message | undefined {
     return undefined;
   } finally {
     buf = EMPTY;
+    text = '';
   }
 }
