@@ -3,11 +3,9 @@ import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runDecode } from '../../src/cli/decode.js';
+import { childEnv } from '../helpers/child-env.js';
 import { hex, loadVectors, vectorPath } from '../helpers/vectors.js';
 
-// Children must not write V8 coverage: their source maps (tsx, plain .mjs) would
-// replace the parent's in tap's merged report.
-const { NODE_V8_COVERAGE: _ignored, ...childEnv } = process.env;
 
 async function* from(...chunks: (string | Uint8Array)[]) {
   for (const c of chunks) yield c;

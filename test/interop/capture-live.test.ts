@@ -14,12 +14,10 @@ import { FrameDecoder } from '../../src/protocol/frame-decoder.js';
 import { decodePayload, messageToXml } from '../../src/protocol/codec.js';
 import { parseXml } from '../../src/protocol/xml/index.js';
 import type { VectorFile } from '../helpers/vectors.js';
+import { childEnv } from '../helpers/child-env.js';
 import { hex } from '../helpers/vectors.js';
 import { treeShape } from '../helpers/saxes-tree.js';
 
-// Children must not write V8 coverage: their source maps (tsx, plain .mjs) would
-// replace the parent's in tap's merged report.
-const { NODE_V8_COVERAGE: _ignored, ...childEnv } = process.env;
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const remoted = join(repo, '.deps/pacemaker-remote/usr/sbin/pacemaker-remoted');

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { childEnv } from '../../helpers/child-env.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const FILES = ['remote-pb.ts', 'remote-pb-types.ts'];
@@ -14,9 +15,7 @@ const FILES = ['remote-pb.ts', 'remote-pb-types.ts'];
 t.test('checked-in generated code matches spec/remote.proto', async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'pcmk-gen-proto-'));
   t.teardown(() => rmSync(out, { recursive: true, force: true }));
-  // No V8 coverage from the child: it would muddle tap's merged report.
-  const { NODE_V8_COVERAGE: _ignored, ...env } = process.env;
-  execFileSync(process.execPath, [join(repo, 'scripts', 'gen-proto.mjs'), '--out-dir', out], { stdio: 'pipe', env });
+  execFileSync(process.execPath, [join(repo, 'scripts', 'gen-proto.mjs'), '--out-dir', out], { stdio: 'pipe', env: childEnv });
   for (const name of FILES) {
     const fresh = readFileSync(join(out, name), 'utf8');
     const checkedIn = readFileSync(join(repo, 'src', 'protocol', 'protobuf', name), 'utf8');
