@@ -1,8 +1,9 @@
 /**
  * pcmk-remote: the Pacemaker Remote protocol in TypeScript.
  *
- * The codec is complete; transport, client and the reference daemon build on
- * it. Tool authors who need the lower layers import `pcmk-remote/protocol`.
+ * The root exports the codec's main entry points, the transport and the
+ * cluster-side client. The subpaths `pcmk-remote/protocol`,
+ * `pcmk-remote/transport` and `pcmk-remote/client` hold each layer whole.
  *
  * @packageDocumentation
  */
@@ -38,3 +39,23 @@ export {
   ProtocolError,
   isProtocolError,
 } from './protocol/index.js';
+export * from './client/index.js';
+export {
+  TransportError,
+  TransportErrorCode,
+  isTransportError,
+  loadAuthKey,
+  authKeyCandidates,
+  DEFAULT_AUTHKEY_PATH,
+  COROSYNC_AUTHKEY_PATH,
+  connectPskTls,
+  createPskTlsServer,
+  assertUsablePsk,
+  MAX_PSK_LENGTH,
+  PSK_CIPHERS,
+  createMemoryPair,
+  type AuthKey,
+  type LoadAuthKeyOptions,
+  type PskTlsConnectOptions,
+  type PskTlsServerOptions,
+} from './transport/index.js';

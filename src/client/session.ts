@@ -26,7 +26,8 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** A notification as the session delivers it. */
 export type SessionNotify = Notify | UnknownNotify;
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** `Omit` applied to each member of a union. */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A request without its msg id; the session assigns it. */
 export type OutgoingRequest = DistributiveOmit<Request, 'msgId'>;
 
