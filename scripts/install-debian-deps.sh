@@ -13,7 +13,7 @@ REMOTED_BIN="$REMOTE_DIR/usr/sbin/pacemaker-remoted"
 
 PACKAGES=(
   pacemaker corosync pacemaker-dev resource-agents
-  gnutls-bin libgnutls28-dev
+  gnutls-bin openssl libgnutls28-dev
   build-essential pkg-config
   iproute2 util-linux libxml2-utils libxml2-dev bzip2
 )

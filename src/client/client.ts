@@ -6,13 +6,21 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { CallOpt, LrmdRc, Op } from '../protocol/constants.js';
-import type { Params } from '../protocol/messages/common.js';
+import { Encoding } from '../protocol/frame.js';
 import type { ExecNotify, GenericNotify } from '../protocol/messages/notify.js';
 import type { RecurringEntry, Reply, RscDefinition } from '../protocol/messages/reply.js';
-import { PROTOCOL_VERSION } from '../protocol/version.js';
+import { compareVersions, PROTOCOL_VERSION } from '../protocol/version.js';
 import { ClientError, ClientErrorCode, PeerError } from './errors.js';
 import { ExecResults } from './exec-results.js';
-import { Session, type OutgoingRequest, type RequestOptions, type SessionEvents, type SessionNotify, type SessionOptions } from './session.js';
+import { LivenessMonitor, type LivenessOptions } from './liveness.js';
+import type { AlertExecArgs, CallOptions, ExecArgs, RegisterResourceArgs } from './operation-args.js';
+import { pokeAndWait } from './poke.js';
+import { Session, type OutgoingRequest, type SessionEvents, type SessionNotify, type SessionOptions } from './session.js';
+
+export type { AlertExecArgs, CallOptions, ExecArgs, RegisterResourceArgs } from './operation-args.js';
+
+/** Encodings offered by default: protobuf first; Pacemaker ignores the offer (§13.1). */
+export const DEFAULT_ENCODINGS: readonly Encoding[] = [Encoding.protobuf, Encoding.xml];
 
 /** Options of {@link Client}. */
 export interface ClientOptions extends SessionOptions {
@@ -24,44 +32,15 @@ export interface ClientOptions extends SessionOptions {
   readonly isIpcProvider?: boolean;
   /** Unclaimed exec results kept for {@link Client.waitForResult}. */
   readonly maxBufferedResults?: number;
-}
-
-/** Per-call options: time limit and AbortSignal. */
-export type CallOptions = Omit<RequestOptions, 'expectReply'>;
-
-/** Arguments of {@link Client.registerResource} (§5.2). */
-export interface RegisterResourceArgs {
-  readonly rscId: string;
-  /** Resource class: `ocf`, `lsb`, `systemd`, `service`, `stonith`. */
-  readonly standard: string;
-  readonly provider?: string;
-  readonly agent: string;
-  /** Cancel its recurring actions when the last client leaves; sent as 0x3 (§3.7). */
-  readonly dropRecurring?: boolean;
-}
-
-/** Arguments of {@link Client.exec} (§5.5). */
-export interface ExecArgs {
-  readonly rscId: string;
-  readonly action: string;
-  /** ms; 0 (default) = one-shot. */
-  readonly interval?: number;
-  /** Agent time limit in ms (kill timer); default 20 000; 0 = none. */
-  readonly actionTimeoutMs?: number;
-  readonly startDelayMs?: number;
-  readonly userData?: string;
-  readonly params?: Params;
-  readonly notifyOrigOnly?: boolean;
-  readonly notifyChangesOnly?: boolean;
-}
-
-/** Arguments of {@link Client.alertExec} (§5.10). */
-export interface AlertExecArgs {
-  readonly alertId: string;
-  readonly alertPath: string;
-  /** Alert agent time limit in ms; default 30 000. */
-  readonly alertTimeoutMs?: number;
-  readonly params?: Params;
+  /**
+   * Payload encodings offered in `register`, preferred first (§13.1);
+   * default {@link DEFAULT_ENCODINGS}; `[]` sends no offer (plain Pacemaker).
+   */
+  readonly encodings?: readonly Encoding[];
+  /** Poke every this many ms once connected (§4.7); 0 or absent = off. */
+  readonly livenessIntervalMs?: number;
+  /** Wait for the liveness poke notify; default 10 000 ms. */
+  readonly livenessTimeoutMs?: number;
 }
 
 /** Events of {@link Client}. */
@@ -84,6 +63,8 @@ export class Client extends EventEmitter<ClientEvents> {
   #peerVersion: string | undefined;
   #uptime: number | undefined;
   #nodeStartState: string | undefined;
+  #encoding: Encoding = Encoding.xml;
+  #liveness: LivenessMonitor | undefined;
 
   constructor(options: ClientOptions = {}) {
     super();
@@ -106,6 +87,14 @@ export class Client extends EventEmitter<ClientEvents> {
   get nodeStartState(): string | undefined {
     return this.#nodeStartState;
   }
+  /** Encoding of the requests this client sends: `protobuf` once agreed (§13.1), else `xml`. */
+  get encoding(): Encoding {
+    return this.#encoding;
+  }
+  /** True while reading is paused because a notification iterator is full (§4.7). */
+  get paused(): boolean {
+    return this.#session?.paused ?? false;
+  }
   /** True between a successful connect and the end of the connection. */
   get connected(): boolean {
     return this.#session !== undefined && !this.#session.closed && this.#clientId !== undefined;
@@ -116,6 +105,7 @@ export class Client extends EventEmitter<ClientEvents> {
    * with REGISTER_FAILED (rc -71, wrong `lrmd_op`, missing client id:
    * the liblrmd rule, §4.5), TIMEOUT (3.0.2+ stays silent on a refused
    * version), ABORTED or CONNECTION_LOST; the socket is closed then.
+   * When the reply names `protobuf` (§13.1), later requests go as protobuf.
    */
   async connect(socket: Duplex, options: CallOptions = {}): Promise<void> {
     if (this.#session) throw new ClientError(ClientErrorCode.Protocol, 'connect() may be called once; make a new Client');
@@ -125,10 +115,13 @@ export class Client extends EventEmitter<ClientEvents> {
     session.on('ipc', (m) => this.emit('ipc', m));
     session.on('decodeError', (e) => this.emit('decodeError', e));
     session.on('lateReply', (r) => this.emit('lateReply', r));
+    session.on('backpressure', (p) => this.emit('backpressure', p));
     session.on('close', (e) => {
+      this.#liveness?.stop();
       this.#results.close(e ?? new ClientError(ClientErrorCode.ConnectionLost, 'client closed'));
       this.emit('close', e);
     });
+    const offered = this.#options.encodings ?? DEFAULT_ENCODINGS;
     try {
       const reply = await session.request(
         {
@@ -137,6 +130,7 @@ export class Client extends EventEmitter<ClientEvents> {
           clientName: this.#options.clientName ?? 'pcmk-remote',
           protocolVersion: this.#options.protocolVersion ?? PROTOCOL_VERSION,
           ...(this.#options.isIpcProvider ? { isIpcProvider: true } : {}),
+          ...(offered.length > 0 ? { encodings: offered } : {}),
         },
         options,
       );
@@ -149,14 +143,39 @@ export class Client extends EventEmitter<ClientEvents> {
       this.#peerVersion = reply.protocolVersion ?? '1.0';
       this.#uptime = reply.uptime;
       this.#nodeStartState = reply.nodeStartState;
+      // §13.1 rule 4: anything but an offered `protobuf` means XML.
+      if (reply.encoding?.trim() === Encoding.protobuf && offered.includes(Encoding.protobuf)) this.#encoding = Encoding.protobuf;
+      session.setEncoding(this.#encoding);
+      // §3.11: a 1.1-or-older server is 2.1.x, which backslash-escapes output and exit reasons.
+      if (this.#options.decoder?.legacyEscapes === undefined && compareVersions(this.#peerVersion, '1.1') <= 0) session.legacyEscapes = true;
     } catch (err) {
       session.close();
       throw err;
     }
+    const intervalMs = this.#options.livenessIntervalMs ?? 0;
+    if (intervalMs > 0) this.monitorLiveness({ intervalMs, ...(this.#options.livenessTimeoutMs !== undefined ? { timeoutMs: this.#options.livenessTimeoutMs } : {}) });
+  }
+
+  /**
+   * Start (or restart with new settings) the liveness check (§4.7): a poke
+   * every `intervalMs`; when its notify does not come within `timeoutMs`
+   * the connection is closed with LIVENESS_FAILED (the `close` event's
+   * error and the rejection of pending calls). `intervalMs: 0` stops it.
+   * Throws NOT_CONNECTED when not connected.
+   */
+  monitorLiveness(options: LivenessOptions = {}): void {
+    const session = this.#live();
+    this.#liveness?.stop();
+    this.#liveness = new LivenessMonitor(
+      { poke: (o) => this.poke(o), get paused() { return session.paused; }, get pauseCount() { return session.pauseCount; } },
+      options,
+      (err) => session.close(err),
+    ).start();
   }
 
   /** Close the connection; pending calls reject with CONNECTION_LOST. */
   close(): void {
+    this.#liveness?.stop();
     this.#session?.close();
   }
 
@@ -169,17 +188,20 @@ export class Client extends EventEmitter<ClientEvents> {
   async registerResource(args: RegisterResourceArgs, options?: CallOptions): Promise<void> {
     const callOptions = args.dropRecurring ? CallOpt.dropRecurringCompat : CallOpt.none;
     const { rscId, standard, provider, agent } = args;
+    requireText({ rscId, standard, agent, ...(standard.toLowerCase() === 'ocf' ? { provider: provider ?? '' } : {}) });
     await this.#call({ kind: 'request', op: 'lrmd_rsc_register', timeout: 0, callOptions, rscId, standard, agent, ...(provider !== undefined ? { provider } : {}) }, options);
   }
 
   /** `lrmd_rsc_unregister` (§5.4). `inProgress` when an action was running (rc -115, still success). */
   async unregisterResource(rscId: string, options?: CallOptions): Promise<{ inProgress: boolean }> {
+    requireText({ rscId });
     const r = await this.#call({ kind: 'request', op: 'lrmd_rsc_unregister', timeout: 0, callOptions: 0, rscId }, options, [LrmdRc.EINPROGRESS]);
     return { inProgress: r.rc === LrmdRc.EINPROGRESS };
   }
 
   /** `lrmd_rsc_info` (§5.3): the definition, or `undefined` when not registered. */
   async getResourceInfo(rscId: string, options?: CallOptions): Promise<RscDefinition | undefined> {
+    requireText({ rscId });
     const r = await this.#call({ kind: 'request', op: 'lrmd_rsc_info', timeout: 0, callOptions: 0, rscId }, options, [LrmdRc.ENODEV]);
     const rsc = r.rsc;
     if (r.rc === LrmdRc.ENODEV || !rsc?.standard || !rsc.agent || (rsc.standard === 'ocf' && !rsc.provider)) return undefined;
@@ -191,6 +213,7 @@ export class Client extends EventEmitter<ClientEvents> {
    * call id; await its result with {@link Client.waitForResult}.
    */
   async exec(args: ExecArgs, options?: CallOptions): Promise<{ callId: number }> {
+    requireText({ rscId: args.rscId, action: args.action });
     const callOptions = (args.notifyOrigOnly ? CallOpt.notifyOrigOnly : 0) | (args.notifyChangesOnly ? CallOpt.notifyChangesOnly : 0);
     const actionTimeout = args.actionTimeoutMs ?? 20_000;
     const r = await this.#call(
@@ -225,10 +248,11 @@ export class Client extends EventEmitter<ClientEvents> {
 
   /** `lrmd_rsc_cancel` (§5.6); the cancelled result comes as an exec notify. */
   async cancel(args: { rscId: string; action: string; interval: number }, options?: CallOptions): Promise<void> {
+    requireText({ rscId: args.rscId, action: args.action });
     await this.#call({ kind: 'request', op: 'lrmd_rsc_cancel', timeout: 0, callOptions: 0, ...args }, options);
   }
 
-  /** `lrmd_get_recurring` (§5.7), for one resource or all. */
+  /** `lrmd_get_recurring` (§5.7), for one resource or all; PeerError ENODEV for an unknown resource. */
   async getRecurring(rscId?: string, options?: CallOptions): Promise<readonly RecurringEntry[]> {
     const r = await this.#call({ kind: 'request', op: 'lrmd_get_recurring', timeout: 0, callOptions: 0, ...(rscId !== undefined ? { rscId } : {}) }, options);
     return r.recurring ?? [];
@@ -240,33 +264,7 @@ export class Client extends EventEmitter<ClientEvents> {
    * for the controller's liveness check). TIMEOUT after 10 s by default.
    */
   async poke(options: CallOptions = {}): Promise<GenericNotify> {
-    const session = this.#live();
-    let stop: (err: Error) => void = () => {};
-    const arrived = new Promise<GenericNotify>((resolve, reject) => {
-      const limit = options.timeoutMs ?? this.#options.defaultTimeoutMs ?? 10_000;
-      const timer = limit > 0 ? setTimeout(() => finish(new ClientError(ClientErrorCode.Timeout, `no poke notify within ${limit} ms`)), limit) : undefined;
-      const onNotify = (n: SessionNotify): void => {
-        if (n.op === Op.poke && !('unknown' in n)) finish(undefined, n as GenericNotify);
-      };
-      const onClose = (e: ClientError | undefined): void => finish(e ?? new ClientError(ClientErrorCode.ConnectionLost, 'closed'));
-      const onAbort = (): void => finish(new ClientError(ClientErrorCode.Aborted, 'poke aborted', { cause: options.signal?.reason }));
-      const finish = (err: Error | undefined, n?: GenericNotify): void => {
-        clearTimeout(timer);
-        session.off('notify', onNotify).off('close', onClose);
-        options.signal?.removeEventListener('abort', onAbort);
-        if (err) reject(err);
-        else resolve(n!);
-      };
-      stop = finish;
-      session.on('notify', onNotify).on('close', onClose);
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-    });
-    try {
-      await session.request({ kind: 'request', op: 'lrmd_rsc_poke', timeout: 0, callOptions: 0 }, { ...options, expectReply: false });
-    } catch (err) {
-      stop(err as Error);
-    }
-    return arrived;
+    return pokeAndWait(this.#live(), { ...options, timeoutMs: options.timeoutMs ?? this.#options.defaultTimeoutMs ?? 10_000 });
   }
 
   /** `lrmd_check` (§5.9): never answered; resolves once written. */
@@ -278,6 +276,7 @@ export class Client extends EventEmitter<ClientEvents> {
   async alertExec(args: AlertExecArgs, options?: CallOptions): Promise<void> {
     const alertTimeout = args.alertTimeoutMs ?? 30_000;
     const { alertId, alertPath } = args;
+    requireText({ alertId, alertPath });
     await this.#call({ kind: 'request', op: 'lrmd_alert_exec', timeout: alertTimeout, callOptions: CallOpt.notifyOrigOnly, alertId, alertPath, alertTimeout, params: args.params ?? {} }, options);
   }
 
@@ -299,5 +298,12 @@ export class Client extends EventEmitter<ClientEvents> {
       this.#results.add(n as ExecNotify);
       this.emit('exec', n as ExecNotify);
     }
+  }
+}
+
+/** liblrmd refuses empty ids, classes and agents before sending (-22); so do we. */
+function requireText(fields: Record<string, string | undefined>): void {
+  for (const [name, value] of Object.entries(fields)) {
+    if (typeof value !== 'string' || value === '') throw new ClientError(ClientErrorCode.InvalidArgument, `${name} must be a non-empty string`);
   }
 }

@@ -1,12 +1,15 @@
 /**
  * One call from "host, port, key" to a registered {@link Client}
- * (spec/protocol.md §4): key lookup, TCP, PSK-TLS, register handshake.
+ * (spec/protocol.md §4): key lookup, TCP, PSK-TLS or X.509 (§4.6),
+ * register handshake.
  */
 import type { Duplex } from 'node:stream';
 import type * as tls from 'node:tls';
 import { loadAuthKey, type LoadAuthKeyOptions } from '../transport/authkey.js';
 import { connectPskTls, DEFAULT_REMOTE_PORT } from '../transport/psk-tls.js';
+import { connectX509Tls, x509OptionsFromEnv, type X509Credentials } from '../transport/x509-tls.js';
 import { Client, type ClientOptions } from './client.js';
+import { ReconnectingClient, type ReconnectOptions } from './reconnecting-client.js';
 
 /** Where and how to connect; every field has a default. */
 export interface ConnectOptions extends ClientOptions {
@@ -26,6 +29,12 @@ export interface ConnectOptions extends ClientOptions {
   readonly registerTimeoutMs?: number;
   readonly maxVersion?: tls.SecureVersion;
   readonly signal?: AbortSignal;
+  /**
+   * X.509 mode instead of PSK (§4.6): the credentials, or `'env'` to read
+   * `PCMK_ca_file`, `PCMK_cert_file`, `PCMK_key_file` and `PCMK_crl_file`
+   * as Pacemaker 3.0 does (PSK when none is set). Default PSK.
+   */
+  readonly x509?: (X509Credentials & { readonly peerName?: string }) | 'env';
   /**
    * Open the secure stream yourself (X.509, a proxy, a memory pair); host,
    * port and key are then ignored.
@@ -50,6 +59,17 @@ export async function connectClient(options: ConnectOptions = {}): Promise<Clien
   let socket: Duplex;
   if (options.transport) {
     socket = await options.transport(signal);
+  } else if (options.x509 !== undefined && (options.x509 !== 'env' || x509OptionsFromEnv(options.env ?? process.env))) {
+    const creds = options.x509 === 'env' ? x509OptionsFromEnv(options.env ?? process.env)! : options.x509;
+    socket = await connectX509Tls({
+      ...creds,
+      host: options.host ?? '127.0.0.1',
+      port: resolvePort(options.port, options.env),
+      ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+      ...(options.handshakeTimeoutMs !== undefined ? { handshakeTimeoutMs: options.handshakeTimeoutMs } : {}),
+      ...(options.maxVersion !== undefined ? { maxVersion: options.maxVersion } : {}),
+      ...(signal ? { signal } : {}),
+    });
   } else {
     const key = options.key ?? (await loadAuthKey({ ...options.authkey, ...(options.env ? { env: options.env } : {}) })).key;
     socket = await connectPskTls({
@@ -68,4 +88,14 @@ export async function connectClient(options: ConnectOptions = {}): Promise<Clien
     ...(signal ? { signal } : {}),
   });
   return client;
+}
+
+/**
+ * A started {@link ReconnectingClient} whose connections come from
+ * {@link connectClient} with `options` (its `signal` is replaced by the
+ * wrapper's own; stop with `close()`). Liveness is on (every 10 s) unless
+ * `livenessIntervalMs` is 0 (§4.7).
+ */
+export function createReconnectingClient(options: ConnectOptions & ReconnectOptions = {}): ReconnectingClient {
+  return new ReconnectingClient((signal) => connectClient({ ...options, signal }), options).start();
 }

@@ -21,6 +21,10 @@ export const ClientErrorCode = {
   RegisterFailed: 'REGISTER_FAILED',
   /** The peer sent something the client cannot use (bad frame, unexpected reply). */
   Protocol: 'PROTOCOL',
+  /** A liveness poke went unanswered; the client closed the connection (§4.7, §5.8). */
+  LivenessFailed: 'LIVENESS_FAILED',
+  /** A required argument is empty; nothing was sent (liblrmd refuses these locally with -22). */
+  InvalidArgument: 'INVALID_ARGUMENT',
 } as const;
 
 /** Union of the client's local error codes. */

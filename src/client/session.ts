@@ -9,12 +9,19 @@
  * is dropped (event `lateReply`). Notifications are delivered in arrival
  * order, including those that precede the reply of the request that caused
  * them (§5.0).
+ *
+ * Backpressure (§4.7): when a notification iterator holds `notifyHighWaterMark`
+ * unconsumed items, the session pauses reading the socket, so TCP pushes
+ * back on the daemon; it resumes once every iterator has drained to
+ * `notifyLowWaterMark`. Nothing is dropped, but replies wait behind the
+ * pause too, and request time limits keep running.
  */
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { MessageDecoder, encodeMessageFrame, type MessageDecodeOptions } from '../protocol/codec.js';
 import { ProtocolError } from '../protocol/errors.js';
 import type { FrameDecoderOptions } from '../protocol/frame-decoder.js';
+import { Encoding } from '../protocol/frame.js';
 import type { IpcProxy, Notify, Reply, Request, UnknownNotify } from '../protocol/messages/message.js';
 import { RecordWriter } from '../transport/record-writer.js';
 import { ClientError, ClientErrorCode } from './errors.js';
@@ -22,6 +29,9 @@ import { NotifyQueue } from './notify-queue.js';
 
 /** Default time limit of a request awaiting its reply (liblrmd's sync limit, §3.5). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/** Default unconsumed notifications per iterator at which reading pauses (§4.7). */
+export const DEFAULT_NOTIFY_HIGH_WATER_MARK = 1000;
 
 /** A notification as the session delivers it. */
 export type SessionNotify = Notify | UnknownNotify;
@@ -44,6 +54,13 @@ export interface RequestOptions {
 export interface SessionOptions {
   readonly defaultTimeoutMs?: number;
   readonly decoder?: FrameDecoderOptions & MessageDecodeOptions;
+  /**
+   * Unconsumed notifications in one iterator at which reading the socket
+   * pauses; default {@link DEFAULT_NOTIFY_HIGH_WATER_MARK}; 0 = never (§4.7).
+   */
+  readonly notifyHighWaterMark?: number;
+  /** Items every iterator must drain to before reading resumes; default half the high mark. */
+  readonly notifyLowWaterMark?: number;
 }
 
 /** Events of {@link Session}. */
@@ -55,6 +72,8 @@ export interface SessionEvents {
   decodeError: [ProtocolError];
   /** A reply nobody waits for: fire-and-forget, timed out or aborted. */
   lateReply: [Reply];
+  /** Reading the socket paused (true) or resumed (false) for backpressure (§4.7). */
+  backpressure: [boolean];
   /** The connection ended; `err` is set when it ended abnormally. */
   close: [ClientError | undefined];
 }
@@ -78,7 +97,12 @@ export class Session extends EventEmitter<SessionEvents> {
   readonly #decoder: MessageDecoder;
   readonly #pending = new Map<number, Pending>();
   readonly #queues = new Set<NotifyQueue<SessionNotify>>();
+  readonly #full = new Set<NotifyQueue<SessionNotify>>();
   readonly #defaultTimeoutMs: number;
+  readonly #highWater: number;
+  readonly #lowWater: number | undefined;
+  #encoding: Encoding = Encoding.xml;
+  #pauses = 0;
   #lastId = 0;
   #closed: ClientError | undefined;
 
@@ -88,6 +112,8 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#writer = new RecordWriter(socket);
     this.#decoder = new MessageDecoder(options.decoder);
     this.#defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.#highWater = options.notifyHighWaterMark ?? DEFAULT_NOTIFY_HIGH_WATER_MARK;
+    this.#lowWater = options.notifyLowWaterMark;
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('error', (err) => this.#shutdown(new ClientError(ClientErrorCode.ConnectionLost, `connection lost: ${err.message}`, { cause: err })));
     socket.on('end', () => this.#shutdown(new ClientError(ClientErrorCode.ConnectionLost, 'peer closed the connection')));
@@ -104,6 +130,34 @@ export class Session extends EventEmitter<SessionEvents> {
     return this.#pending.size;
   }
 
+  /** Encoding of the requests sent from now on (§13.1); `xml` until negotiated. */
+  get encoding(): Encoding {
+    return this.#encoding;
+  }
+
+  /** Switch the encoding of later requests; only after the register reply agreed (§13.1). */
+  setEncoding(encoding: Encoding): void {
+    this.#encoding = encoding;
+  }
+
+  /** Undo 2.1.x backslash escapes in later exec results (§3.11). */
+  get legacyEscapes(): boolean {
+    return this.#decoder.legacyEscapes;
+  }
+  set legacyEscapes(on: boolean) {
+    this.#decoder.legacyEscapes = on;
+  }
+
+  /** True while reading is paused because an iterator is full (§4.7). */
+  get paused(): boolean {
+    return this.#full.size > 0;
+  }
+
+  /** How many times reading has paused so far; lets a watcher see a pause it missed. */
+  get pauseCount(): number {
+    return this.#pauses;
+  }
+
   /**
    * Send a request and, unless `expectReply` is false, resolve with the reply
    * carrying its msg id. Rejects with ClientError TIMEOUT, ABORTED,
@@ -117,7 +171,7 @@ export class Session extends EventEmitter<SessionEvents> {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     const msgId = this.#nextId();
     const full = { ...msg, msgId } as Request;
-    const written = this.#writer.write(encodeMessageFrame(full, { id: BigInt(msgId) }));
+    const written = this.#writer.write(encodeMessageFrame(full, { id: BigInt(msgId), encoding: this.#encoding }));
     if (options.expectReply === false) {
       return written.then(
         () => undefined,
@@ -152,19 +206,28 @@ export class Session extends EventEmitter<SessionEvents> {
 
   /**
    * Notifications from now on, in arrival order, as an async iterator; it
-   * ends when the session closes. Each call gets its own unbounded queue:
-   * consume it, or break out of the loop.
+   * ends when the session closes. Each call gets its own queue: consume it,
+   * or break out of the loop; a full queue pauses reading (§4.7).
    */
   notifications(): AsyncIterableIterator<SessionNotify> {
-    const q = new NotifyQueue<SessionNotify>(() => this.#queues.delete(q));
+    const q: NotifyQueue<SessionNotify> = new NotifyQueue<SessionNotify>({
+      onReturn: () => this.#queues.delete(q),
+      highWaterMark: this.#highWater,
+      ...(this.#lowWater !== undefined ? { lowWaterMark: this.#lowWater } : {}),
+      onPressure: (full) => this.#onPressure(q, full),
+    });
     if (this.#closed) q.end();
     else this.#queues.add(q);
     return q;
   }
 
-  /** Close the connection; pending requests reject with CONNECTION_LOST. */
-  close(): void {
-    this.#shutdown(undefined);
+  /**
+   * Close the connection. Pending requests reject with `reason`, else
+   * CONNECTION_LOST; the `close` event carries `reason` (undefined when
+   * closed without one).
+   */
+  close(reason?: ClientError): void {
+    this.#shutdown(reason);
     this.#writer.detach();
     this.#socket.end();
     this.#socket.destroy();
@@ -205,6 +268,21 @@ export class Session extends EventEmitter<SessionEvents> {
     }
   }
 
+  #onPressure(q: NotifyQueue<SessionNotify>, full: boolean): void {
+    if (this.#closed) return;
+    const was = this.paused;
+    if (full) this.#full.add(q);
+    else this.#full.delete(q);
+    if (was === this.paused) return;
+    if (this.paused) {
+      this.#pauses++;
+      this.#socket.pause();
+    } else {
+      this.#socket.resume();
+    }
+    this.emit('backpressure', this.paused);
+  }
+
   #lost(err: unknown): ClientError {
     if (err instanceof ClientError) return err;
     return new ClientError(ClientErrorCode.ConnectionLost, `send failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
@@ -217,6 +295,7 @@ export class Session extends EventEmitter<SessionEvents> {
     for (const p of [...this.#pending.values()]) p.reject(err);
     for (const q of this.#queues) q.end();
     this.#queues.clear();
+    this.#full.clear();
     this.emit('close', reason);
   }
 }

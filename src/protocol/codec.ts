@@ -64,7 +64,7 @@ export type DecodedFrame =
  */
 export class MessageDecoder {
   readonly #frames: FrameDecoder;
-  readonly #options: MessageDecodeOptions;
+  #options: MessageDecodeOptions;
   readonly #xml: XmlParseOptions;
 
   constructor(options: FrameDecoderOptions & MessageDecodeOptions = {}) {
@@ -75,6 +75,14 @@ export class MessageDecoder {
 
   get bufferedBytes(): number {
     return this.#frames.bufferedBytes;
+  }
+
+  /** Undo 2.1.x backslash escapes from now on (§3.11); set once the peer's version is known. */
+  get legacyEscapes(): boolean {
+    return this.#options.legacyEscapes === true;
+  }
+  set legacyEscapes(on: boolean) {
+    this.#options = { ...this.#options, legacyEscapes: on };
   }
 
   push(chunk: Uint8Array): DecodedFrame[] {

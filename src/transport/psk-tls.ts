@@ -116,7 +116,8 @@ export async function connectPskTls(options: PskTlsConnectOptions): Promise<tls.
 
 /**
  * A PSK-TLS server. `onSecureConnection` gets each socket after its
- * handshake (NODELAY set). Session tickets are off, as with the real daemon.
+ * handshake (NODELAY set). TLS 1.2 tickets are off; node:tls still sends a
+ * TLS 1.3 ticket, which clients ignore (spec/protocol.md §4.1).
  * Throws PSK_TOO_LONG / AUTHKEY_EMPTY synchronously. Failed handshakes are
  * reported on the server's `tlsClientError` event and their socket is destroyed.
  */

@@ -86,7 +86,14 @@ t.test('resource operations', async (t) => {
   t.same(await client.getRecurring('R'), [{ rscId: 'R', ops: [{ action: 'monitor', interval: 1000, timeout: 20000 }] }]);
   await client.alertExec({ alertId: 'a1', alertPath: '/bin/true', params: { CRM_alert_kind: 'node' } });
   t.match(srv.requests.at(-1), { op: 'lrmd_alert_exec', callOptions: 2, timeout: 30000, alertTimeout: 30000, params: { CRM_alert_kind: 'node' } });
-  await t.rejects(client.alertExec({ alertId: '', alertPath: '/bin/true' }), { code: 'EINVAL' });
+  await t.rejects(client.alertExec({ alertId: '', alertPath: '/bin/true' }), { code: 'INVALID_ARGUMENT' });
+  const sent = srv.requests.length;
+  await t.rejects(client.registerResource({ rscId: 'X', standard: 'ocf', agent: 'Dummy' }), { code: 'INVALID_ARGUMENT' }, 'ocf needs a provider');
+  await t.rejects(client.exec({ rscId: '', action: 'start' }), { code: 'INVALID_ARGUMENT' });
+  await t.rejects(client.cancel({ rscId: 'R', action: '', interval: 0 }), { code: 'INVALID_ARGUMENT' });
+  await t.rejects(client.getResourceInfo(''), { code: 'INVALID_ARGUMENT' });
+  await t.rejects(client.unregisterResource(''), { code: 'INVALID_ARGUMENT' });
+  t.equal(srv.requests.length, sent, 'nothing was sent');
 });
 
 t.test('exec and waitForResult, result before reply', async (t) => {
@@ -181,4 +188,31 @@ t.test('notifications iterator and events through the client', { timeout: 5000 }
   t.same(ops, ['lrmd_rsc_register', 'lrmd_rsc_new_client', 'lrmd_rsc_exec']);
   t.same(events, ops);
   t.ok(closed);
+});
+
+t.test('poke on a socket destroyed under the client', async (t) => {
+  const { srv, client } = await connected(t);
+  srv.clientEnd.destroy();
+  await t.rejects(client.poke(), { code: 'CONNECTION_LOST' });
+});
+
+t.test('legacy escapes follow the peer version (§3.11)', async (t) => {
+  const output = 'line1\\nline2\\011tab';
+  const cases: [string, object, string][] = [
+    ['1.1', {}, 'line1\nline2\ttab'],
+    ['1.2', {}, output],
+    ['1.1', { decoder: { legacyEscapes: false } }, output],
+  ];
+  for (const [version, opts, expected] of cases) {
+    const srv = new FakeServer();
+    srv.onRequest = (req, s) => {
+      if (req.op === 'register') s.reply(req, { rc: 0, op: 'register', clientId: 'c1', protocolVersion: version });
+    };
+    const client = new Client({ clientName: 'test', ...opts });
+    await client.connect(srv.clientEnd);
+    const result = client.waitForResult(7);
+    srv.notifyExec(7, { output });
+    t.equal((await result).output, expected, `peer ${version} ${JSON.stringify(opts)}`);
+    client.close();
+  }
 });

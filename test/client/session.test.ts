@@ -145,3 +145,37 @@ t.test('ipc proxy messages are emitted', async (t) => {
   srv.send({ kind: 'ipc', msgId: 0, ipcOp: 'destroy', session: 'abc' } as never);
   t.match(await got, { kind: 'ipc', ipcOp: 'destroy' });
 });
+
+t.test('a write on a socket destroyed under the session fails with CONNECTION_LOST', async (t) => {
+  const srv = new FakeServer();
+  const s = new Session(srv.clientEnd);
+  srv.clientEnd.destroy(); // the session hears of it only on the next tick
+  await t.rejects(s.request({ kind: 'request', op: 'lrmd_check' }, { expectReply: false }), { code: 'CONNECTION_LOST' });
+  await t.rejects(s.request(info('A')), { code: 'CONNECTION_LOST' });
+});
+
+t.test('encoding: xml until switched, then every request', async (t) => {
+  const srv = new FakeServer();
+  const s = new Session(srv.clientEnd);
+  t.teardown(() => s.close());
+  srv.onRequest = (req) => srv.reply(req, { rc: 0 });
+  t.equal(s.encoding, 'xml');
+  await s.request(info('A'));
+  s.setEncoding('protobuf');
+  t.equal(s.encoding, 'protobuf');
+  t.match(await s.request(info('B')), { rc: 0, msgId: 2 });
+  t.same(srv.requestEncodings, ['xml', 'protobuf']);
+  t.match(srv.requests[1], { op: 'lrmd_rsc_info', rscId: 'B' });
+});
+
+t.test('close(reason): pending requests and the close event carry it', async (t) => {
+  const srv = new FakeServer();
+  const s = new Session(srv.clientEnd);
+  let closeErr: unknown;
+  s.on('close', (e) => (closeErr = e));
+  const p = s.request(info('A'));
+  const { ClientError } = await import('../../src/client/errors.js');
+  s.close(new ClientError('LIVENESS_FAILED', 'x'));
+  await t.rejects(p, { code: 'LIVENESS_FAILED' });
+  t.match(closeErr, { code: 'LIVENESS_FAILED' });
+});
