@@ -1,15 +1,11 @@
 #!/usr/bin/env node
 /**
- * The `pcmk-remote` command line. Subcommands live in their own files.
+ * The `pcmk-remote` executable: binds the command tree (program.ts) to the
+ * process — standard streams, environment, SIGINT, exit status.
  */
-import { Command, InvalidArgumentError } from 'commander';
-import { runDecode } from './decode.js';
-
-const positiveInt = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-};
+import { connectClient } from '../client/connect.js';
+import { ExitCode } from './exit-codes.js';
+import { runCli } from './program.js';
 
 // A reader that stops early (`| head`) is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -17,24 +13,21 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-const program = new Command()
-  .name('pcmk-remote')
-  .description('Pacemaker Remote protocol tools')
-  .showHelpAfterError();
+// First SIGINT: let the command finish cleanly (watch exits 0); second: leave now.
+const interrupt = new AbortController();
+const onSigint = (): void => {
+  if (interrupt.signal.aborted) process.exit(ExitCode.Interrupted);
+  interrupt.abort();
+};
+process.on('SIGINT', onSigint);
 
-program
-  .command('decode')
-  .description('decode raw frames from stdin and print one JSON object per message')
-  .option('--hex', 'stdin is hex text (whitespace, 0x and : ignored)')
-  .option('--header', 'include each frame header')
-  .option('--legacy-escapes', "unescape Pacemaker 2.1.5's \\n convention in agent output")
-  .option('--max-frame-size <bytes>', 'largest frame accepted (default 20 MiB)', positiveInt)
-  .action(async (opts: { hex?: boolean; header?: boolean; legacyEscapes?: boolean; maxFrameSize?: number }) => {
-    process.exitCode = await runDecode(opts, {
-      input: process.stdin,
-      out: (l) => process.stdout.write(l + '\n'),
-      err: (l) => process.stderr.write(l + '\n'),
-    });
-  });
-
-await program.parseAsync(process.argv);
+process.exitCode = await runCli(process.argv.slice(2), {
+  connect: connectClient,
+  env: process.env,
+  signal: interrupt.signal,
+  input: process.stdin,
+  out: (l) => process.stdout.write(l + '\n'),
+  err: (l) => process.stderr.write(l + '\n'),
+});
+// The command is over: a SIGINT from now on ends the process as usual.
+process.off('SIGINT', onSigint);
