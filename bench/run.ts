@@ -1,11 +1,13 @@
-// `npm run bench`: codec throughput on this machine (spec/protocol.md §2, §3, §13).
-// Prints a table; `--json` prints the figures as JSON instead.
+// `npm run bench`: codec throughput on this machine (spec/protocol.md §2, §3, §13),
+// then round trips against the real daemon when it can run here (bench/roundtrip.bench.ts).
+// Prints tables; `--json` prints the figures as JSON instead.
 import { decodePayload, encodeMessageFrame, MessageDecoder } from '../src/protocol/codec.js';
 import type { Message } from '../src/protocol/messages/message.js';
 import { parseXml } from '../src/protocol/xml/index.js';
 import { decodeHeader } from '../src/protocol/header.js';
 import { cibEvent, execNotify, execRequest, makeCib, registerReply } from './fixtures.js';
 import { runLibxml2Baseline } from './libxml2-baseline.js';
+import { formatRoundtrip, roundtripUnavailable, runRoundtripBench, summarizeRoundtrip, type RoundtripReport } from './roundtrip.bench.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 0.5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -100,8 +102,18 @@ messageRows('exec-result notify', execNotify);
 
 const baseline = runLibxml2Baseline({ registerReply, execRequest, execNotify, cib: makeCib(1024 * 1024) });
 
+// The round-trip bench must never cost the codec figures: any failure is reported, not thrown.
+let roundtrip: RoundtripReport | { available: false; failed: true; reason: string };
+try {
+  if (!roundtripUnavailable()) console.error('round-trip bench against the real daemon: running (about 45 s)...');
+  roundtrip = runRoundtripBench();
+} catch (err) {
+  roundtrip = { available: false, failed: true, reason: (err as Error).message };
+  process.exitCode = 1;
+}
+
 if (process.argv.includes('--json')) {
-  console.log(JSON.stringify({ rows, baseline }, null, 2));
+  console.log(JSON.stringify({ rows, baseline, roundtrip: summarizeRoundtrip(roundtrip) }, null, 2));
 } else {
   const fmt = (n: number | undefined) => (n === undefined ? '' : n >= 1000 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
   console.log(`pcmk-remote codec benchmark (node ${process.version}, best of ${ROUNDS} rounds of ${SECONDS}s per figure)\n`);
@@ -120,4 +132,6 @@ if (process.argv.includes('--json')) {
   } else {
     console.log(`libxml2 baseline not run: ${baseline.reason}`);
   }
+  console.log('');
+  console.log('failed' in roundtrip ? `round-trip bench failed: ${roundtrip.reason}` : formatRoundtrip(roundtrip));
 }
