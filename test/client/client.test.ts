@@ -216,3 +216,22 @@ t.test('legacy escapes follow the peer version (§3.11)', async (t) => {
     client.close();
   }
 });
+
+t.test('many pokes in flight: one notify settles one poke, no listener leak', async (t) => {
+  const { srv, client } = await connected(t);
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => void warnings.push(w.name);
+  process.on('warning', onWarning);
+  t.teardown(() => void process.off('warning', onWarning));
+  let settled = 0;
+  const pokes = Array.from({ length: 20 }, () => client.poke().then(() => settled++));
+  while (srv.requests.filter((r) => r.op === 'lrmd_rsc_poke').length < 20) await new Promise((r) => setImmediate(r));
+  for (let i = 0; i < 5; i++) srv.notifyGeneric('lrmd_rsc_poke');
+  await new Promise((r) => setTimeout(r, 50));
+  t.equal(settled, 5, 'five notifies, five pokes done');
+  for (let i = 0; i < 15; i++) srv.notifyGeneric('lrmd_rsc_poke');
+  await Promise.all(pokes);
+  t.equal(settled, 20);
+  await new Promise((r) => setImmediate(r));
+  t.same(warnings, [], 'no MaxListenersExceededWarning');
+});
