@@ -8,6 +8,12 @@
  * sub-messages, truncation, invalid UTF-8, other variants) returns undefined
  * and the generated decoder handles the payload, errors included, so results
  * never differ between the two paths.
+ *
+ * Most of the time goes into strings, parameter names above all: a fresh
+ * string used as a property key costs a string-table lookup. Short names and
+ * values therefore come from byte-keyed caches (string-cache.ts), and when a
+ * parameter list has the same names as the previous one, byte for byte, its
+ * names are taken over as a whole (`sameNames`).
  */
 import { isAscii } from 'node:buffer';
 import $protobuf from 'protobufjs/minimal.js';
@@ -16,6 +22,7 @@ import type { ExecNotify } from '../messages/notify.js';
 import type { Reply } from '../messages/reply.js';
 import type { RscExecRequest } from '../messages/request.js';
 import { NullRecord } from '../null-record.js';
+import { internalize, StringCache } from './string-cache.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -33,19 +40,36 @@ const EMPTY = Buffer.alloc(0);
 const EMPTY_PARAMS: Extra = Object.freeze(new NullRecord());
 let buf: Buffer = EMPTY;
 let pos = 0;
-/** The whole payload as a string when it is pure ASCII (the usual case), else ''. */
-let text = '';
+/** The payload read as Latin-1, made on first need; its ASCII parts are the decoded text. */
+let text: string | undefined;
 
+/** An unsigned varint below 2^31 (lengths); anything else bails. */
 function varint32(end: number): number {
+  if (pos + 5 > end) return varint32Slow(end);
+  let b = buf[pos++]!;
+  let v = b & 127;
+  if (b < 128) return v;
+  b = buf[pos++]!;
+  v |= (b & 127) << 7;
+  if (b < 128) return v;
+  b = buf[pos++]!;
+  v |= (b & 127) << 14;
+  if (b < 128) return v;
+  b = buf[pos++]!;
+  v |= (b & 127) << 21;
+  if (b < 128) return v;
+  b = buf[pos++]!;
+  if (b > 7) throw BAIL;
+  return v | (b << 28);
+}
+
+/** {@link varint32} less than 5 bytes from the end, where it can only be short. */
+function varint32Slow(end: number): number {
   let v = 0;
-  for (let shift = 0; shift < 35; shift += 7) {
-    if (pos >= end) throw BAIL;
+  for (let shift = 0; pos < end; shift += 7) {
     const b = buf[pos++]!;
-    v += (b & 127) * 2 ** shift;
-    if (b < 128) {
-      if (v > 0x7fffffff) throw BAIL;
-      return v;
-    }
+    v |= (b & 127) << shift;
+    if (b < 128) return v;
   }
   throw BAIL;
 }
@@ -96,43 +120,58 @@ function bool(end: number): boolean {
 }
 
 /*
- * Short ASCII strings (parameter names, most values) repeat from message to
- * message; a small cache keyed by their bytes returns the same string object,
- * which V8 has already internalized as a property key.
+ * Names of parameters and attributes are cached up to 32 bytes, as property
+ * keys; other strings up to 12 bytes, the length below which V8 copies a
+ * slice rather than pointing into the payload text (a cached slice would
+ * keep a whole payload alive).
  */
-const SLOTS = 2048;
-const MAX_CACHED = 32;
-const cacheBytes = new Uint8Array(SLOTS * MAX_CACHED);
-const cacheLen = new Int32Array(SLOTS).fill(-1);
-const cacheStr: string[] = new Array<string>(SLOTS).fill('');
+const NAME_CACHED = 32;
+const VALUE_CACHED = 12;
+const nameCache = new StringCache(12, NAME_CACHED);
+const valueCache = new StringCache(11, VALUE_CACHED);
 
+/** Reads a string field's length; `pos` ends at the string's start. */
+function stringLength(end: number): number {
+  let len = buf[pos]!;
+  if (len < 128 && pos < end) pos++;
+  else len = varint32(end);
+  if (pos + len > end) throw BAIL;
+  return len;
+}
+
+/** A length-delimited string field; `pos` is at its length. */
 function string(end: number): string {
-  const len = varint32(end);
+  const len = stringLength(end);
   const start = pos;
-  const stop = start + len;
-  if (stop > end) throw BAIL;
-  pos = stop;
-  // ASCII payload: one native conversion up front, then slices (no byte loops).
-  if (text !== '') return text.slice(start, stop);
-  let h = len;
-  for (let i = start; i < stop; i++) {
-    const b = buf[i]!;
-    if (b >= 0x80) return readStrict(buf, start, stop);
-    h = (Math.imul(h, 31) + b) | 0;
+  const stop = (pos += len);
+  if (len > VALUE_CACHED) return long(start, stop);
+  if (len === 0) return '';
+  return valueCache.lookup(buf, start, len) ?? valueCache.store(buf, start, len, long(start, stop));
+}
+
+/** A name of a `Pairs` message, as a property key; `pos` is at its length. */
+function name(end: number): string {
+  const len = stringLength(end);
+  const start = pos;
+  const stop = (pos += len);
+  if (len > NAME_CACHED) return long(start, stop);
+  if (len === 0) return '';
+  return nameCache.lookup(buf, start, len) ?? nameCache.store(buf, start, len, internalize(long(start, stop)));
+}
+
+/**
+ * The string of bytes `start`..`stop`, not cached. An ASCII string is a slice
+ * of the payload read once as Latin-1 (one native call per payload rather
+ * than one per string); anything else is decoded as strict UTF-8.
+ */
+function long(start: number, stop: number): string {
+  if (stop - start > 256) {
+    if (!isAscii(buf.subarray(start, stop))) return readStrict(buf, start, stop);
+  } else {
+    for (let i = start; i < stop; i++) if (buf[i]! >= 0x80) return readStrict(buf, start, stop);
   }
-  if (len > MAX_CACHED) return (buf as unknown as Latin1).latin1Slice(start, stop);
-  const slot = (h ^ (h >>> 11)) & (SLOTS - 1);
-  const base = slot * MAX_CACHED;
-  if (cacheLen[slot] === len) {
-    let i = 0;
-    while (i < len && cacheBytes[base + i] === buf[start + i]) i++;
-    if (i === len) return cacheStr[slot]!;
-  }
-  const str = (buf as unknown as Latin1).latin1Slice(start, stop);
-  cacheBytes.set(buf.subarray(start, stop), base);
-  cacheLen[slot] = len;
-  cacheStr[slot] = str;
-  return str;
+  text ??= (buf as unknown as Latin1).latin1Slice(0, buf.length);
+  return text.slice(start, stop);
 }
 
 /** Bounds of a length-delimited sub-message; `pos` is at its start. */
@@ -147,29 +186,95 @@ function sub(end: number): number {
 const names: string[] = [];
 const values: string[] = [];
 
-/** The record of the `n` names and values read; the first value of a repeated name wins (§3.8). */
-function record(n: number): Record<string, string> {
-  const out = new NullRecord();
-  for (let i = 0; i < n; i++) {
-    const name = names[i]!;
-    if (!(name in out)) out[name] = values[i]!;
+/*
+ * Consecutive lists often have the same names (the same resource, or
+ * resources of one agent). The names part of the last list read (its tags,
+ * lengths and bytes) is kept with its strings; a list that starts with the
+ * same bytes takes those names as they are, already known to be distinct.
+ */
+let lastNamesBytes = new Uint8Array(256);
+/** Length of the kept bytes; 0 when nothing is kept. */
+let lastNamesLength = 0;
+const lastNames: string[] = [];
+let lastCount = 0;
+let lastDistinct = false;
+
+/** Whether the names of the last record built were distinct. */
+let distinct = false;
+
+/**
+ * The record of the `n` names and values read; the first value of a repeated
+ * name wins (§3.8). `known` says the names are known to be distinct.
+ */
+function record(n: number, known: boolean): Record<string, string> {
+  let out = new NullRecord();
+  for (let i = 0; i < n; i++) out[names[i]!] = values[i]!;
+  distinct = known || n < 2 || Object.keys(out).length === n;
+  if (!distinct) {
+    // A repeated name: rare, only from other encoders.
+    out = new NullRecord();
+    for (let i = 0; i < n; i++) {
+      const name = names[i]!;
+      if (!(name in out)) out[name] = values[i]!;
+    }
   }
   return out;
+}
+
+/** Takes the names of the last list when the list at `pos` starts with them; returns their count. */
+function sameNames(stop: number): number {
+  const k = lastNamesLength;
+  const start = pos;
+  if (k === 0 || start + k > stop || (start + k < stop && buf[start + k] !== 18)) return 0;
+  if (k > 48) {
+    // memcmp beats a byte loop past a few dozen bytes.
+    if (buf.compare(lastNamesBytes, 0, k, start, start + k) !== 0) return 0;
+  } else {
+    for (let i = 0; i < k; i++) if (buf[start + i] !== lastNamesBytes[i]) return 0;
+  }
+  const n = lastCount;
+  for (let i = 0; i < n; i++) names[i] = lastNames[i]!;
+  pos = start + k;
+  return n;
+}
+
+/** Keeps bytes `start`..`stop` of the payload, the names part of a list, and its `n` names. */
+function keepNames(start: number, stop: number, n: number): void {
+  const k = stop - start;
+  if (k > lastNamesBytes.length) lastNamesBytes = new Uint8Array(Math.max(k, 2 * lastNamesBytes.length));
+  lastNamesBytes.set(new Uint8Array(buf.buffer, buf.byteOffset + start, k));
+  lastNamesLength = k;
+  for (let i = 0; i < n; i++) lastNames[i] = names[i]!;
+  lastCount = n;
+  lastDistinct = distinct;
 }
 
 /** A `Pairs` message: parallel name and value lists of equal length (§13.3). */
 function pairs(end: number): Extra {
   const stop = sub(end);
-  let n = 0;
+  const start = pos;
+  const reused = sameNames(stop);
+  let n = reused;
   let m = 0;
+  // End of the names when they all come before the values, else -1.
+  let namesEnd = stop;
   while (pos < stop) {
     const tag = buf[pos++]!;
-    if (tag === 10) names[n++] = string(stop);
-    else if (tag === 18) values[m++] = string(stop);
-    else throw BAIL;
+    if (tag === 18) {
+      if (m === 0 && namesEnd === stop) namesEnd = pos - 1;
+      values[m++] = string(stop);
+    } else if (tag === 10) {
+      if (m !== 0) namesEnd = -1;
+      names[n++] = name(stop);
+    } else {
+      throw BAIL;
+    }
   }
   if (pos !== stop || n !== m) throw BAIL;
-  return record(n);
+  if (reused !== 0) return record(n, n === reused && lastDistinct);
+  const out = record(n, false);
+  if (n !== 0 && namesEnd !== -1) keepNames(start, namesEnd, n);
+  return out;
 }
 
 function reply(end: number, msgId: number): Mutable<Reply> {
@@ -349,7 +454,7 @@ export function fastDecode(bytes: Uint8Array): Message | undefined {
   buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   pos = 0;
   const end = buf.length;
-  text = end > 0 && isAscii(buf) ? (buf as unknown as Latin1).latin1Slice(0, end) : '';
+  text = undefined;
   try {
     let msgId = 0;
     let origin: string | undefined;
@@ -382,6 +487,6 @@ export function fastDecode(bytes: Uint8Array): Message | undefined {
     return undefined;
   } finally {
     buf = EMPTY;
-    text = '';
+    text = undefined;
   }
 }
