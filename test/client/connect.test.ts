@@ -95,18 +95,21 @@ t.test('backpressure reaches the server through TCP', async (t) => {
   const client = await connectClient({ port: ex.port, key, notifyHighWaterMark: 50 });
   t.teardown(() => client.close());
   const it = client.notifications();
-  const total = 3000;
+  // ~10 MB: more than loopback's TCP buffers can absorb on both sides
+  // (autotuned up to 4 MB send + 6 MB receive), so the server must stall.
+  const total = 8000;
+  const pad = 'x'.repeat(1200);
   const conn = ex.sockets[0]!;
   let written = 0;
   for (let i = 1; i <= total; i++) {
-    void ex.send(0, { kind: 'notify', msgId: 0, op: 'lrmd_rsc_register', rc: 0, rscId: `rsc-${i}` }).then(() => written++, () => {});
+    void ex.send(0, { kind: 'notify', msgId: 0, op: 'lrmd_rsc_register', rc: 0, rscId: `rsc-${i}-${pad}` }).then(() => written++, () => {});
   }
   await until(() => client.paused);
   await new Promise((r) => setTimeout(r, 300));
   t.ok(conn.writer.queuedFrames > 0, `server stalled: ${written} of ${total} frames written, ${conn.writer.queuedFrames} waiting`);
   let n = 0;
   for await (const m of it) {
-    if (m.op === 'lrmd_rsc_register' && 'rscId' in m && m.rscId === `rsc-${n + 1}`) n++;
+    if (m.op === 'lrmd_rsc_register' && 'rscId' in m && m.rscId === `rsc-${n + 1}-${pad}`) n++;
     else break;
     if (n === total) break;
   }
