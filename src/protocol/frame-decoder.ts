@@ -55,7 +55,7 @@ export class FrameDecoder {
         if (this.#buffered < h.sizeTotal) break;
         const bytes = this.#take(h.sizeTotal);
         this.#header = undefined;
-        frames.push(finishFrame(h, bytes.subarray(HEADER_SIZE)));
+        frames.push(finishFrame(h, bytes, HEADER_SIZE, bytes.length));
       }
     } catch (err) {
       this.#failed = ProtocolError.from(err, ErrorCode.FrameBadPayload);
@@ -80,7 +80,7 @@ export class FrameDecoder {
           this.#header = h;
           break;
         }
-        frames.push(finishFrame(h, chunk.subarray(at + HEADER_SIZE, at + h.sizeTotal)));
+        frames.push(finishFrame(h, chunk, at + HEADER_SIZE, at + h.sizeTotal));
         at += h.sizeTotal;
       }
     } catch (err) {
@@ -143,23 +143,35 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
-/** Decompress if needed and check the payload's terminator (§2.2, §2.4). */
-function finishFrame(header: FrameHeader, wire: Uint8Array): Frame {
+/**
+ * The frame whose payload is bytes `start`..`end` of `buf`: decompressed if
+ * needed, the XML terminator checked (§2.2, §2.4). An uncompressed payload
+ * is cut from `buf` in one view.
+ */
+function finishFrame(header: FrameHeader, buf: Uint8Array, start: number, end: number): Frame {
   const encoding = encodingOf(header.flags);
-  const payload =
-    header.payloadCompressed !== 0 ? decompressBzip2(wire, header.payloadUncompressed) : wire;
-  if (encoding === 'protobuf') return { header, encoding, payload };
-  // XML: exactly one NUL, at the end (a receiver stops at the first NUL).
-  const nul = payload.indexOf(0);
-  if (payload.length === 0 || nul !== payload.length - 1) {
+  if (header.payloadCompressed !== 0) {
+    const payload = decompressBzip2(buf.subarray(start, end), header.payloadUncompressed);
+    return encoding === 'protobuf' ? { header, encoding, payload } : xmlFrame(header, payload, 0, payload.length);
+  }
+  if (encoding === 'protobuf') return { header, encoding, payload: buf.subarray(start, end) };
+  return xmlFrame(header, buf, start, end);
+}
+
+/** XML: exactly one NUL, at the end (a receiver stops at the first NUL). */
+function xmlFrame(header: FrameHeader, buf: Uint8Array, start: number, end: number): Frame {
+  // Searched from `start` in place; a valid payload stops the search at its end.
+  const at = start < end ? buf.indexOf(0, start) : -1;
+  const nul = at < 0 || at >= end ? -1 : at - start;
+  if (end === start || nul !== end - start - 1) {
     throw new ProtocolError(
       ErrorCode.FrameBadPayload,
-      payload.length === 0
+      end === start
         ? 'empty XML payload'
         : nul < 0
           ? 'XML payload is not NUL-terminated'
           : `NUL inside XML payload at byte ${nul}`,
     );
   }
-  return { header, encoding, payload: payload.subarray(0, payload.length - 1) };
+  return { header, encoding: 'xml', payload: buf.subarray(start, end - 1) };
 }

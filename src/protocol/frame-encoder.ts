@@ -66,10 +66,10 @@ export function encodeFrame(body: string | Uint8Array, options: EncodeFrameOptio
   if (HEADER_SIZE + payload.length > max || uncompressed > max) {
     throw new ProtocolError(ErrorCode.FrameTooLarge, `frame of ${HEADER_SIZE + payload.length} bytes exceeds ${max}`);
   }
-  let flags = options.flags ?? 0n;
-  if (encoding === Encoding.protobuf) flags |= FLAG_PROTOBUF;
+  let flags = options.flags;
+  if (encoding === Encoding.protobuf) flags = flags === undefined ? FLAG_PROTOBUF : flags | FLAG_PROTOBUF;
   const header = encodeHeader({
-    id: options.id ?? 0n,
+    id: options.id,
     flags,
     payloadCompressed: compressed,
     payloadUncompressed: uncompressed,

@@ -24,5 +24,6 @@ export interface Frame {
 
 /** Encoding named by a header's flags. */
 export function encodingOf(flags: bigint): Encoding {
+  if (flags === 0n) return Encoding.xml; // Pacemaker's flags: no bigint AND to allocate
   return (flags & FLAG_PROTOBUF) !== 0n ? Encoding.protobuf : Encoding.xml;
 }

@@ -63,8 +63,7 @@ export const DEFAULT_MAX_COMPRESSION_RATIO = 1000;
  * 40 readable bytes.
  */
 export function decodeHeader(bytes: Uint8Array, offset = 0, limits: HeaderLimits = {}): FrameHeader {
-  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, HEADER_SIZE);
-  const marker = view.getUint32(OFF_ENDIAN, true);
+  const marker = le32(bytes, offset + OFF_ENDIAN);
   let le: boolean;
   if (marker === ENDIAN_MARKER) le = true;
   else if (marker === ENDIAN_MARKER_SWAPPED) le = false;
@@ -74,18 +73,73 @@ export function decodeHeader(bytes: Uint8Array, offset = 0, limits: HeaderLimits
       `bad frame marker 0x${marker.toString(16).padStart(8, '0')}`,
     );
   }
+  const u32 = le ? le32 : be32;
   const header: FrameHeader = {
     byteOrder: le ? 'le' : 'be',
-    version: view.getUint32(OFF_VERSION, le),
-    id: view.getBigUint64(OFF_ID, le),
-    flags: view.getBigUint64(OFF_FLAGS, le),
-    sizeTotal: view.getUint32(OFF_SIZE_TOTAL, le),
-    payloadOffset: view.getUint32(OFF_PAYLOAD_OFFSET, le),
-    payloadCompressed: view.getUint32(OFF_PAYLOAD_COMPRESSED, le),
-    payloadUncompressed: view.getUint32(OFF_PAYLOAD_UNCOMPRESSED, le),
+    version: u32(bytes, offset + OFF_VERSION),
+    id: u64(bytes, offset + OFF_ID, le),
+    flags: u64(bytes, offset + OFF_FLAGS, le),
+    sizeTotal: u32(bytes, offset + OFF_SIZE_TOTAL),
+    payloadOffset: u32(bytes, offset + OFF_PAYLOAD_OFFSET),
+    payloadCompressed: u32(bytes, offset + OFF_PAYLOAD_COMPRESSED),
+    payloadUncompressed: u32(bytes, offset + OFF_PAYLOAD_UNCOMPRESSED),
   };
   assertValidHeader(header, limits);
   return header;
+}
+
+// Byte-level readers and writers: a DataView or Buffer method per field costs
+// more than the header's whole validation.
+
+function le32(b: Uint8Array, o: number): number {
+  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+}
+
+function be32(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+
+const TWO_32 = 0x1_0000_0000n;
+const MAX_U64 = 0xffff_ffff_ffff_ffffn;
+
+/** A 64-bit field; the common values (0, small ids, bit 32) allocate no new bigint. */
+function u64(b: Uint8Array, o: number, le: boolean): bigint {
+  const lo = le ? le32(b, o) : be32(b, o + 4);
+  const hi = le ? le32(b, o + 4) : be32(b, o);
+  if (hi === 0) return lo === 0 ? 0n : BigInt(lo);
+  if (hi === 1 && lo === 0) return TWO_32;
+  return (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+/** @throws RangeError outside 0..2^32-1, as Buffer's writers do */
+function put32(b: Uint8Array, o: number, v: number, le: boolean): void {
+  if (v >>> 0 !== v) throw new RangeError(`header field out of range: ${v}`);
+  if (le) {
+    b[o] = v;
+    b[o + 1] = v >>> 8;
+    b[o + 2] = v >>> 16;
+    b[o + 3] = v >>> 24;
+  } else {
+    b[o] = v >>> 24;
+    b[o + 1] = v >>> 16;
+    b[o + 2] = v >>> 8;
+    b[o + 3] = v;
+  }
+}
+
+/** Writes a 64-bit field of a zero-filled header (0 writes nothing). @throws RangeError outside 0..2^64-1 */
+function put64(b: Uint8Array, o: number, v: bigint, le: boolean): void {
+  if (v === 0n) return;
+  if (v === TWO_32) {
+    put32(b, le ? o + 4 : o, 1, le); // the protobuf flag (§13.2)
+    return;
+  }
+  if (v < 0n || v > MAX_U64) throw new RangeError(`header field out of range: ${v}`);
+  const small = v < TWO_32;
+  const lo = small ? Number(v) : Number(v & 0xffff_ffffn);
+  const hi = small ? 0 : Number(v >> 32n);
+  put32(b, le ? o : o + 4, lo, le);
+  put32(b, le ? o + 4 : o, hi, le);
 }
 
 /**
@@ -138,26 +192,16 @@ export interface HeaderFields {
 export function encodeHeader(f: HeaderFields): Uint8Array {
   const compressed = f.payloadCompressed ?? 0;
   const total = HEADER_SIZE + (compressed !== 0 ? compressed : f.payloadUncompressed);
-  // Buffer's own writers: no DataView to create per frame on the hot path.
-  const out = Buffer.allocUnsafe(HEADER_SIZE);
-  if (f.bigEndian) {
-    out.writeUInt32BE(ENDIAN_MARKER, OFF_ENDIAN);
-    out.writeUInt32BE(f.version ?? HEADER_VERSION, OFF_VERSION);
-    out.writeBigUInt64BE(f.id ?? 0n, OFF_ID);
-    out.writeBigUInt64BE(f.flags ?? 0n, OFF_FLAGS);
-    out.writeUInt32BE(total, OFF_SIZE_TOTAL);
-    out.writeUInt32BE(HEADER_SIZE, OFF_PAYLOAD_OFFSET);
-    out.writeUInt32BE(compressed, OFF_PAYLOAD_COMPRESSED);
-    out.writeUInt32BE(f.payloadUncompressed, OFF_PAYLOAD_UNCOMPRESSED);
-  } else {
-    out.writeUInt32LE(ENDIAN_MARKER, OFF_ENDIAN);
-    out.writeUInt32LE(f.version ?? HEADER_VERSION, OFF_VERSION);
-    out.writeBigUInt64LE(f.id ?? 0n, OFF_ID);
-    out.writeBigUInt64LE(f.flags ?? 0n, OFF_FLAGS);
-    out.writeUInt32LE(total, OFF_SIZE_TOTAL);
-    out.writeUInt32LE(HEADER_SIZE, OFF_PAYLOAD_OFFSET);
-    out.writeUInt32LE(compressed, OFF_PAYLOAD_COMPRESSED);
-    out.writeUInt32LE(f.payloadUncompressed, OFF_PAYLOAD_UNCOMPRESSED);
-  }
+  const le = f.bigEndian !== true;
+  // Zero-filled, so zero fields need no writes.
+  const out = new Uint8Array(HEADER_SIZE);
+  put32(out, OFF_ENDIAN, ENDIAN_MARKER, le);
+  put32(out, OFF_VERSION, f.version ?? HEADER_VERSION, le);
+  if (f.id !== undefined) put64(out, OFF_ID, f.id, le);
+  if (f.flags !== undefined) put64(out, OFF_FLAGS, f.flags, le);
+  put32(out, OFF_SIZE_TOTAL, total, le);
+  put32(out, OFF_PAYLOAD_OFFSET, HEADER_SIZE, le);
+  if (compressed !== 0) put32(out, OFF_PAYLOAD_COMPRESSED, compressed, le);
+  put32(out, OFF_PAYLOAD_UNCOMPRESSED, f.payloadUncompressed, le);
   return out;
 }

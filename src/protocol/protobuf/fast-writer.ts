@@ -1,25 +1,43 @@
 /**
  * A minimal protobuf wire writer for the hand-written fast encoders
- * (spec/protocol.md §13.3). Writes straight into one growing Buffer; a
+ * (spec/protocol.md §13.3). Writes straight into a slab Buffer; a
  * length-delimited field reserves one length byte and moves its content when
  * the length needs more. Output is byte-identical to protobufjs's writer.
+ *
+ * Payloads are handed out as views of the slab, one after another (as Node's
+ * Buffer pool does), so finishing one copies nothing; bytes once handed out
+ * are never written again.
  */
+
+/** Size of a fresh slab. */
+const SLAB = 8 * 1024;
+/** A slab that grew past this (for one big payload) is not reused. */
+const KEEP = 64 * 1024;
 
 /** Growable output buffer, reset per payload. Not re-entrant. */
 export class FastWriter {
-  buf: Buffer = Buffer.allocUnsafe(1024);
+  buf: Buffer = Buffer.allocUnsafe(SLAB);
   pos = 0;
+  /** Where the current payload starts in `buf`. */
+  private start = 0;
 
   reset(): void {
-    if (this.buf.length > 64 * 1024) this.buf = Buffer.allocUnsafe(1024);
-    this.pos = 0;
+    // Next payload on an 8-byte boundary after the last one handed out.
+    const next = (this.pos + 7) & ~7;
+    if (this.buf.length > KEEP || next + 1024 > this.buf.length) {
+      this.buf = Buffer.allocUnsafe(SLAB);
+      this.start = this.pos = 0;
+    } else {
+      this.start = this.pos = next;
+    }
   }
 
+  /** A bigger buffer holding the current payload at the same offsets (forks stay valid). */
   private grow(need: number): void {
     let size = this.buf.length * 2;
     while (size < need) size *= 2;
     const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.pos);
+    this.buf.copy(next, this.start, this.start, this.pos);
     this.buf = next;
   }
 
@@ -144,10 +162,8 @@ export class FastWriter {
     this.pos += extra;
   }
 
-  /** A copy of the bytes written. */
+  /** The bytes of the current payload (a view that stays unchanged). */
   finish(): Buffer {
-    const out = Buffer.allocUnsafe(this.pos);
-    this.buf.copy(out, 0, 0, this.pos);
-    return out;
+    return this.buf.subarray(this.start, this.pos);
   }
 }

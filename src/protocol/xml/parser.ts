@@ -62,6 +62,29 @@ const NAME_CACHE_SLOTS = 4096;
 const NAME_CACHE_MAX_LENGTH = 64;
 const nameCache: (string | undefined)[] = new Array<string | undefined>(NAME_CACHE_SLOTS).fill(undefined);
 
+// Attribute names of the last start tag read, per element name: messages of
+// one kind repeat them in the same order. Bounded; results never depend on it.
+const SHAPES_MAX = 1024;
+const SHAPE_MAX_ATTRIBUTES = 64;
+const shapes = new Map<string, readonly string[]>();
+
+function rememberShape(name: string, attrs: Record<string, string>, count: number): void {
+  if (count > SHAPE_MAX_ATTRIBUTES) return;
+  if (shapes.size >= SHAPES_MAX && !shapes.has(name)) shapes.clear();
+  // Document order: attribute names never look like array indices.
+  shapes.set(name, Object.keys(attrs));
+}
+
+/** True when the code unit `c` after a name cannot continue it (NaN at the end too). */
+function endsName(c: number): boolean {
+  return c < 0x80 ? (NAME_ASCII[c]! & 2) === 0 : !(c >= 0x80);
+}
+
+/** True when `s` occurs in `src` at `pos` (measured faster than startsWith or a loop for names). */
+function sameAt(src: string, pos: number, s: string): boolean {
+  return src.slice(pos, pos + s.length) === s;
+}
+
 /** The property-key (internalized) form of `s`. */
 function internalize(s: string): string {
   return Object.keys({ [s]: 0 })[0]!;
@@ -114,7 +137,8 @@ export function parseXmlBytes(bytes: Uint8Array, options?: XmlParseOptions): Xml
   }
   let text: string;
   if (isAscii(bytes)) {
-    text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+    const buf = bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    text = buf.toString('latin1');
   } else {
     if (!isUtf8(bytes)) fail(ErrorCode.XmlSyntax, 'invalid UTF-8', 0);
     text = utf8.decode(bytes);
@@ -252,6 +276,10 @@ class Parser {
     }
     const attrs: Record<string, string> = new NullRecord();
     let count = 0;
+    // While the names match, in order, those of the last tag of this name
+    // (distinct by construction), they need no hashing and no duplicate check.
+    const shape = shapes.get(name);
+    let onShape = shape !== undefined;
     for (;;) {
       let c = src.charCodeAt(pos);
       if (c === GT) {
@@ -271,10 +299,16 @@ class Parser {
       do c = src.charCodeAt(++pos);
       while (isSpace(c));
       if (c === GT || c === SLASH) continue;
-      const aname = this.readName(pos);
-      if (aname === '') fail(ErrorCode.XmlSyntax, 'invalid attribute name', pos);
-      const an = this.nameEnd - pos;
-      pos = this.nameEnd;
+      let aname: string | undefined = onShape ? shape![count] : undefined;
+      if (aname !== undefined && sameAt(src, pos, aname) && endsName(src.charCodeAt(pos + aname.length))) {
+        pos += aname.length;
+      } else {
+        onShape = false;
+        aname = this.readName(pos);
+        if (aname === '') fail(ErrorCode.XmlSyntax, 'invalid attribute name', pos);
+        pos = this.nameEnd;
+      }
+      const an = aname.length;
       c = src.charCodeAt(pos);
       while (isSpace(c)) c = src.charCodeAt(++pos);
       if (c !== EQ) fail(ErrorCode.XmlSyntax, "expected '='", pos);
@@ -294,11 +328,12 @@ class Parser {
         if (ve < 0) fail(ErrorCode.XmlSyntax, 'unterminated attribute value', pos);
         value = this.scan(vs, ve, ATTR) === 0 ? src.slice(vs, ve) : this.decode(vs, ve, true);
       }
-      if (attrs[aname] !== undefined) fail(ErrorCode.XmlSyntax, `duplicate attribute ${aname}`, vs - an);
+      if (!onShape && attrs[aname] !== undefined) fail(ErrorCode.XmlSyntax, `duplicate attribute ${aname}`, vs - an);
       if (++count > this.maxAttrs) fail(ErrorCode.XmlLimit, `more than ${this.maxAttrs} attributes`, vs);
       attrs[aname] = value;
       pos = ve + 1;
     }
+    if (!onShape || count !== shape!.length) rememberShape(name, attrs, count);
     return { type: 'element', name, attrs, children: [] };
   }
 
@@ -336,7 +371,7 @@ class Parser {
     if (n > NAME_CACHE_MAX_LENGTH) return src.slice(pos, end);
     const slot = h & (NAME_CACHE_SLOTS - 1);
     const cached = nameCache[slot];
-    if (cached !== undefined && cached.length === n && src.startsWith(cached, pos)) return cached;
+    if (cached !== undefined && cached.length === n && sameAt(src, pos, cached)) return cached;
     const name = internalize(src.slice(pos, end));
     nameCache[slot] = name;
     return name;
