@@ -1241,8 +1241,16 @@ scenario_timeout(void)
     if (now_ms() - t0 < 6000) {
         spin((int) (6000 - (now_ms() - t0)));
     }
-    check(!file_exists(state), "agent-killed", "%s", file_exists(state)?
-          "the start went on and created its state file" : "no state file 6 s after the exec");
+    if (getenv("CONFORMANCE_TERM_FIRST") != NULL) {
+        /* An executor that sends SIGTERM before SIGKILL (pcmk-remoted, spec §11.5): Dummy
+         * traps TERM, its sleep dies, and the start may finish within the grace period.
+         * Only report it; the timed-out result above is what the cluster acts on. */
+        note("term-first executor: state file %s 6 s after the exec",
+             file_exists(state)? "present (the agent finished during the grace period)" : "absent");
+    } else {
+        check(!file_exists(state), "agent-killed", "%s", file_exists(state)?
+              "the start went on and created its state file" : "no state file 6 s after the exec");
+    }
     unreg_quiet(api, conn, rsc);
     close_conn(api);
     g_free(state);
