@@ -9,6 +9,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { X509Certificate, constants as cryptoConstants } from 'node:crypto';
+import { aborted, step } from './connect-step.js';
 import { TransportError, TransportErrorCode } from './errors.js';
 
 /**
@@ -244,52 +245,4 @@ function parse(field: Field, fn: () => unknown): void {
 function invalid(field: Field, why: string, cause?: unknown): never {
   const what = field === 'cert' ? 'certificate, key or CRL' : field;
   throw new TransportError(TransportErrorCode.X509CredentialsInvalid, `unusable X.509 ${what}: ${why}`, cause === undefined ? undefined : { cause });
-}
-
-type Done<T> = (err: Error | null, value?: T) => void;
-type On = (socket: net.Socket, event: string, fn: (arg?: unknown) => void) => void;
-
-/** Run one connection step with a time limit and the abort signal; on failure destroy everything. */
-function step<T extends net.Socket>(
-  phase: 'connect' | 'handshake',
-  timeoutMs: number,
-  signal: AbortSignal | undefined,
-  start: (done: Done<T>, on: On) => net.Socket,
-  under?: net.Socket,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let settled = false;
-    let socket: net.Socket | undefined;
-    const listeners: Array<[net.Socket, string, (arg?: unknown) => void]> = [];
-    const on: On = (s, event, fn) => {
-      listeners.push([s, event, fn]);
-      s.on(event, fn);
-    };
-    const finish: Done<T> = (err, value) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      for (const [s, event, fn] of listeners) s.off(event, fn);
-      if (err || !value) {
-        socket?.on('error', () => {});
-        socket?.destroy();
-        under?.destroy();
-        reject(TransportError.fromSocketError(err, phase));
-      } else {
-        resolve(value);
-      }
-    };
-    const onAbort = (): void => finish(aborted(signal!));
-    const timer = setTimeout(() => {
-      const code = phase === 'connect' ? TransportErrorCode.ConnectTimeout : TransportErrorCode.TlsHandshakeTimeout;
-      finish(new TransportError(code, `${phase === 'connect' ? 'TCP connect' : 'TLS handshake'} did not finish in ${timeoutMs} ms`));
-    }, timeoutMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    socket = start(finish, on);
-  });
-}
-
-function aborted(signal: AbortSignal): TransportError {
-  return new TransportError(TransportErrorCode.Aborted, 'aborted', { cause: signal.reason });
 }
