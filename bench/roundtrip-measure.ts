@@ -5,6 +5,8 @@
 // BENCH_RT_SECONDS: seconds per sequential case (default 3); in-flight cases
 // take 2/3 of it. BENCH_RT_CASES=sequential: no in-flight cases.
 // BENCH_RT_ROUNDS (default 1): rounds of the sequential cases, best kept.
+// BENCH_RT_DAEMON (real|ours, default real) names the daemon in `info.daemon`;
+// the TCP context cases run with the real one only.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
@@ -202,9 +204,12 @@ async function main(): Promise<void> {
     cases.push({ client, op, inFlight, ...s });
   };
 
+  const daemon = process.env.BENCH_RT_DAEMON === 'ours' ? 'ours' : 'real';
   // Context first, while nothing else runs.
-  add('tcp', 'ping, both NODELAY', 1, await tcpPing(true, 0.5));
-  add('tcp', 'ping, echo side Nagle on', 1, await tcpPing(false, 1));
+  if (daemon === 'real') {
+    add('tcp', 'ping, both NODELAY', 1, await tcpPing(true, 0.5));
+    add('tcp', 'ping, echo side Nagle on', 1, await tcpPing(false, 1));
+  }
 
   // One connection per case: poke notifies go to every connected client.
   // The sequential cases are the N = 1 rows; with ROUNDS > 1 the clients
@@ -235,7 +240,7 @@ async function main(): Promise<void> {
     });
   }
 
-  const out: MeasureOutput = { cases, info: { node: process.version } };
+  const out: MeasureOutput = { cases, info: { node: process.version, daemon } };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 

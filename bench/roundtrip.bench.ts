@@ -1,12 +1,14 @@
 // Round trips against the real pacemaker-remoted 2.1.5: our client and
 // Pacemaker's own (liblrmd, bench/lrmd-bench.c) on the same daemon, both
 // inside one private network namespace (bench/roundtrip-inside.sh runs
-// bench/roundtrip-measure.ts there). Part of `npm run bench`; alone:
+// bench/roundtrip-measure.ts there); then both clients against our daemon
+// (src/cli/pcmk-remoted.ts) in the same namespace. Part of `npm run bench`; alone:
 // `npx tsx bench/roundtrip.bench.ts` or `node dist-bench/bench/roundtrip.bench.js`.
 // Needs root, unshare and the daemon in .deps; liblrmd columns also need cc,
 // pkg-config and pacemaker-dev. Env: BENCH_ROUNDTRIP=0 skips it,
 // BENCH_RT_SECONDS (default 3) sets the time per case, BENCH_RT_QUICKACK=0
-// skips the second run with delayed ACKs off.
+// skips the second run with delayed ACKs off, BENCH_RT_OURS=0 the pass
+// against our daemon.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,8 +18,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CaseResult, MeasureOutput } from './roundtrip-measure.js';
 
 export interface RoundtripRun {
-  /** `default` or `quickack` (delayed ACKs off on the loopback route). */
-  readonly mode: 'default' | 'quickack';
+  /**
+   * `default` or `quickack` (delayed ACKs off on the loopback route), both
+   * against pacemaker-remoted; `ours-daemon`: against our daemon.
+   */
+  readonly mode: 'default' | 'quickack' | 'ours-daemon';
   readonly cases: readonly CaseResult[];
 }
 
@@ -57,14 +62,17 @@ function buildLrmdBench(dir: string): { bin: string } | { reason: string } {
   }
 }
 
-/** One daemon, one namespace, one pass of the cases. */
-function runOnce(work: string, lrmdBin: string, quickack: boolean): MeasureOutput {
+/** Our daemon's executable, compiled or from source. */
+const oursDaemon = compiled ? join(here, '../src/cli/pcmk-remoted.js') : join(repo, 'src/cli/pcmk-remoted.ts');
+
+/** One namespace, one pass of the cases per daemon (ours too when `withOurs`). */
+function runOnce(work: string, lrmdBin: string, quickack: boolean, withOurs = false): MeasureOutput[] {
   const measure = compiled ? join(here, 'roundtrip-measure.js') : join(benchSrc, 'roundtrip-measure.ts');
   const seconds = Number(process.env.BENCH_RT_SECONDS ?? 3);
   const r = spawnSync('unshare', ['--net', 'bash', join(benchSrc, 'roundtrip-inside.sh')], {
     encoding: 'utf8',
     cwd: repo,
-    timeout: 180_000,
+    timeout: 360_000,
     env: {
       ...process.env,
       WORK: work,
@@ -73,6 +81,7 @@ function runOnce(work: string, lrmdBin: string, quickack: boolean): MeasureOutpu
       LRMD_BENCH: lrmdBin,
       NODE_IMPORT: compiled ? '' : 'tsx',
       BENCH_RT_QUICKACK: quickack ? '1' : '0',
+      OURS_DAEMON: withOurs ? oursDaemon : '',
       // The quickack pass is context: sequential cases only, best of 3 short
       // rounds (sub-ms round trips suffer most from a busy machine).
       ...(quickack ? { BENCH_RT_CASES: 'sequential', BENCH_RT_ROUNDS: '3', BENCH_RT_SECONDS: String(seconds / 3) } : {}),
@@ -82,7 +91,10 @@ function runOnce(work: string, lrmdBin: string, quickack: boolean): MeasureOutpu
     const why = r.error?.message ?? `exit ${r.status ?? r.signal}`;
     throw new Error(`round-trip bench (${quickack ? 'quickack' : 'default'} pass) failed: ${why}\n${(r.stderr ?? '').trim().slice(-2000)}`);
   }
-  return JSON.parse(r.stdout) as MeasureOutput;
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.trim().startsWith('{'))
+    .map((l) => JSON.parse(l) as MeasureOutput);
 }
 
 /** Run the bench; throws only when the daemon is there and the bench itself failed. */
@@ -94,12 +106,18 @@ export function runRoundtripBench(): RoundtripReport {
     writeFileSync(join(work, 'authkey'), randomBytes(256), { mode: 0o600 });
     const built = buildLrmdBench(work);
     const bin = 'bin' in built ? built.bin : '-';
-    const first = runOnce(work, bin, false);
+    const withOurs = process.env.BENCH_RT_OURS !== '0' && existsSync(oursDaemon);
+    const passes = runOnce(work, bin, false, withOurs);
+    const first = passes.find((p) => p.info.daemon !== 'ours');
+    if (!first) throw new Error('round-trip bench: no output from the pass against pacemaker-remoted');
+    const ours = passes.find((p) => p.info.daemon === 'ours');
     const runs: RoundtripRun[] = [{ mode: 'default', cases: first.cases }];
+    if (ours) runs.push({ mode: 'ours-daemon', cases: ours.cases });
     let note = 'reason' in built ? built.reason : undefined;
+    if (withOurs && !ours) note = 'the pass against our daemon gave no output';
     if (process.env.BENCH_RT_QUICKACK !== '0') {
       try {
-        runs.push({ mode: 'quickack', cases: runOnce(work, bin, true).cases });
+        runs.push({ mode: 'quickack', cases: runOnce(work, bin, true)[0]!.cases });
       } catch (err) {
         note = `quickack pass skipped: ${(err as Error).message.split('\n')[0]}`;
       }
@@ -152,6 +170,28 @@ function pingTable(cases: readonly CaseResult[]): string[] {
   return lines;
 }
 
+/** Sequential (N = 1) figures of the four client / daemon pairs side by side. */
+function pairTable(real: readonly CaseResult[], ours: readonly CaseResult[]): string[] {
+  const lines = [
+    '| client → daemon, sequential | poke ops/s | poke p50 ms | poke p99 ms | rsc_info ops/s | rsc_info p50 ms | rsc_info p99 ms |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  const pairs: [string, readonly CaseResult[], CaseResult['client']][] = [
+    ['liblrmd → pacemaker-remoted', real, 'liblrmd'],
+    ['ours → pacemaker-remoted', real, 'ours'],
+    ['liblrmd → our daemon', ours, 'liblrmd'],
+    ['ours → our daemon', ours, 'ours'],
+  ];
+  for (const [name, cases, client] of pairs) {
+    const cells = ['poke', 'rsc_info'].map((op) => {
+      const c = cases.find((x) => x.client === client && x.op === op && x.inFlight === 1);
+      return c ? `${rate(opsPerSec(c))} | ${msText(quantile(c.latMs, 0.5))} | ${msText(quantile(c.latMs, 0.99))}` : ' |  | ';
+    });
+    lines.push(`| ${name} | ${cells.join(' | ')} |`);
+  }
+  return lines;
+}
+
 /** The report with each latency list reduced to p50 / p99, for `--json`. */
 export function summarizeRoundtrip(r: RoundtripReport): unknown {
   if (!r.available) return r;
@@ -170,6 +210,7 @@ export function formatRoundtrip(r: RoundtripReport): string {
   const seconds = Number(process.env.BENCH_RT_SECONDS ?? 3);
   const out: string[] = [];
   for (const run of r.runs) {
+    if (run.mode === 'ours-daemon') continue;
     if (run.mode === 'default') {
       out.push(
         `Round trips against the real pacemaker-remoted 2.1.5 (private net namespace, loopback, node ${r.info.node ?? '?'}, ` +
@@ -182,6 +223,16 @@ export function formatRoundtrip(r: RoundtripReport): string {
       );
     }
     out.push(...caseTable(run.cases), '', ...pingTable(run.cases));
+  }
+  const oursRun = r.runs.find((x) => x.mode === 'ours-daemon');
+  if (oursRun) {
+    out.push(
+      `\nThe same cases against OUR daemon (pcmk-remoted, ${compiled ? 'compiled JS' : 'tsx'}, --log-level warn) in the same namespace, port 3122; ` +
+        'our client negotiates protobuf with it, liblrmd stays on XML:\n',
+      ...caseTable(oursRun.cases),
+      '',
+      ...pairTable(r.runs.find((x) => x.mode === 'default')?.cases ?? [], oursRun.cases),
+    );
   }
   out.push(
     '',

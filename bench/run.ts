@@ -1,5 +1,6 @@
 // `npm run bench`: codec throughput on this machine (spec/protocol.md §2, §3, §13),
-// then round trips against the real daemon when it can run here (bench/roundtrip.bench.ts).
+// then round trips against the real daemon when it can run here (bench/roundtrip.bench.ts),
+// then our daemon under load (bench/daemon.bench.ts; BENCH_DAEMON=0 skips it).
 // Prints tables; `--json` prints the figures as JSON instead. Each XML /
 // protobuf pair is measured interleaved, medians over many short rounds, on
 // process CPU time unless BENCH_CLOCK=wall (bench/measure.ts).
@@ -10,6 +11,7 @@ import { decodeHeader } from '../src/protocol/header.js';
 import { cibEvent, execNotify, execRequest, makeCib, registerReply } from './fixtures.js';
 import { runLibxml2Baseline } from './libxml2-baseline.js';
 import { measureOne, measurePair, methodNote } from './measure.js';
+import { daemonUnavailable, formatDaemon, runDaemonBench, type DaemonReport } from './daemon.bench.js';
 import { formatRoundtrip, roundtripUnavailable, runRoundtripBench, summarizeRoundtrip, type RoundtripReport } from './roundtrip.bench.js';
 
 const join = (f: { header: Uint8Array; payload: Uint8Array }) => Buffer.concat([f.header, f.payload]);
@@ -92,15 +94,25 @@ const baseline = runLibxml2Baseline({ registerReply, execRequest, execNotify, ci
 // The round-trip bench must never cost the codec figures: any failure is reported, not thrown.
 let roundtrip: RoundtripReport | { available: false; failed: true; reason: string };
 try {
-  if (!roundtripUnavailable()) console.error('round-trip bench against the real daemon: running (about 45 s)...');
+  if (!roundtripUnavailable()) console.error('round-trip bench against the real daemon: running (about 75 s)...');
   roundtrip = runRoundtripBench();
 } catch (err) {
   roundtrip = { available: false, failed: true, reason: (err as Error).message };
   process.exitCode = 1;
 }
 
+// Same for the daemon bench.
+let daemon: DaemonReport | { available: false; failed: true; reason: string };
+try {
+  if (!daemonUnavailable()) console.error('daemon bench (our client against our daemon): running (about 35 s)...');
+  daemon = await runDaemonBench();
+} catch (err) {
+  daemon = { available: false, failed: true, reason: (err as Error).message };
+  process.exitCode = 1;
+}
+
 if (process.argv.includes('--json')) {
-  console.log(JSON.stringify({ method: methodNote(), rows, baseline, roundtrip: summarizeRoundtrip(roundtrip) }, null, 2));
+  console.log(JSON.stringify({ method: methodNote(), rows, baseline, roundtrip: summarizeRoundtrip(roundtrip), daemon }, null, 2));
 } else {
   const fmt = (n: number | undefined) => (n === undefined ? '' : n >= 1000 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
   console.log(`pcmk-remote codec benchmark (node ${process.version}, ${methodNote()}; pb/XML = median of per-round ratios)\n`);
@@ -121,4 +133,6 @@ if (process.argv.includes('--json')) {
   }
   console.log('');
   console.log('failed' in roundtrip ? `round-trip bench failed: ${roundtrip.reason}` : formatRoundtrip(roundtrip));
+  console.log('');
+  console.log('failed' in daemon ? `daemon bench failed: ${daemon.reason}` : formatDaemon(daemon));
 }
