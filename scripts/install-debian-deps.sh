@@ -12,7 +12,7 @@ REMOTE_DIR="$DEPS_DIR/pacemaker-remote"
 REMOTED_BIN="$REMOTE_DIR/usr/sbin/pacemaker-remoted"
 
 PACKAGES=(
-  pacemaker corosync pacemaker-dev resource-agents
+  pacemaker pacemaker-cli-utils corosync pacemaker-dev resource-agents
   gnutls-bin openssl libgnutls28-dev
   build-essential pkg-config
   iproute2 util-linux libxml2-utils libxml2-dev bzip2

@@ -29,6 +29,8 @@ export const CliErrorCode = {
   Usage: 'USAGE',
   /** `info` of a resource the peer does not know. */
   NotRegistered: 'NOT_REGISTERED',
+  /** `pcmk-remoted --agents`: a module that cannot be loaded or defines no usable agent. */
+  AgentModule: 'AGENT_MODULE',
 } as const;
 export type CliErrorCode = (typeof CliErrorCode)[keyof typeof CliErrorCode];
 

@@ -10,4 +10,6 @@ process.env.PCMK_CONFORMANCE_DAEMON ??= 'exec node --import tsx src/cli/pcmk-rem
 // traps TERM and may finish its start in between. The kit reports that
 // instead of failing (tools/conformance/README.md).
 process.env.CONFORMANCE_TERM_FIRST = '1';
+// Our daemon also runs the Echo contract as an in-process TypeScript agent.
+process.env.PCMK_CONFORMANCE_INPROCESS = '1';
 await import('./remoted-conformance.test.js');

@@ -48,6 +48,10 @@ const GROUPS: readonly Group[] = [
   { name: 'agents', scenarios: ['large', 'custom-agent', 'silent-tcp'] },
   // The same Echo contract implemented in TypeScript (fixtures/echo-agent.ts), driven by liblrmd.
   { name: 'typescript-agent', scenarios: ['large', 'custom-agent'], env: { CONFORMANCE_AGENT: 'ts' } },
+  // Our daemon only: the Echo contract as an in-process agent (pcmk-remoted --agents), driven by liblrmd.
+  ...(process.env.PCMK_CONFORMANCE_INPROCESS
+    ? [{ name: 'in-process-agent', scenarios: ['large', 'custom-agent'], env: { CONFORMANCE_AGENT: 'inprocess' } }]
+    : []),
 ];
 const JOBS = Math.max(1, Number(process.env.PCMK_CONFORMANCE_JOBS ?? 4));
 const target = process.env.PCMK_CONFORMANCE_DAEMON ? `executor "${process.env.PCMK_CONFORMANCE_DAEMON}"` : 'the real pacemaker-remoted 2.1.5';
@@ -140,6 +144,7 @@ if (why && process.env.CI) {
         t.equal(run.status, 0, `fixture exit status (stderr tail: ${run.stderr.slice(-2500)})`);
         t.notOk(fixture?.fixtureError, `fixture error: ${String(fixture?.fixtureError ?? '')}`);
         if (g.env?.CONFORMANCE_AGENT === 'ts') t.match(String(fixture?.agent ?? ''), /:EchoTs$/, 'the TypeScript agent was used');
+        if (g.env?.CONFORMANCE_AGENT === 'inprocess') t.equal(fixture?.agent, 'pcmk-conformance-inproc:EchoInProcess', 'the in-process agent was used');
 
         for (const c of lines.filter((l) => l.type === 'check')) {
           t.ok(c.ok, `${c.scenario}/${c.check}: ${c.detail}`);

@@ -25,6 +25,8 @@ export interface RawRemotedOptions {
   /** `--dev-key` alone is `true`; `--dev-key FILE` the file. */
   readonly devKey?: string | boolean;
   readonly ocfRoot?: string;
+  /** `--agents`, repeatable. */
+  readonly agents?: readonly string[];
 }
 
 /** Where the status endpoint listens. */
@@ -44,6 +46,8 @@ export interface RemotedOptions {
   readonly logFile?: string;
   readonly status?: StatusListen;
   readonly ocfRoot?: string;
+  /** Modules of in-process agents (agent-modules.ts), in command-line order. */
+  readonly agentModules?: readonly string[];
 }
 
 function usage(message: string): CliError {
@@ -111,6 +115,7 @@ export function parseRemotedOptions(raw: RawRemotedOptions, env: NodeJS.ProcessE
         : undefined;
 
   if (raw.ocfRoot !== undefined && raw.ocfRoot === '') throw usage('--ocf-root: empty path');
+  if (raw.agents?.some((a) => a.trim() === '')) throw usage('--agents: empty module path');
 
   return {
     ...(address !== undefined ? { address } : {}),
@@ -121,5 +126,6 @@ export function parseRemotedOptions(raw: RawRemotedOptions, env: NodeJS.ProcessE
     ...(logFile !== undefined ? { logFile } : {}),
     ...(status !== undefined ? { status } : {}),
     ...(raw.ocfRoot !== undefined ? { ocfRoot: raw.ocfRoot } : {}),
+    ...(raw.agents !== undefined && raw.agents.length > 0 ? { agentModules: raw.agents.map((a) => a.trim()) } : {}),
   };
 }

@@ -10,6 +10,7 @@ import type { DestinationStream } from 'pino';
 import { describeStatusAddress, startStatusEndpoint, type StatusEndpoint } from '../../server/status/index.js';
 import type { X509Credentials } from '../../transport/x509-tls.js';
 import { describeError } from '../exit-codes.js';
+import { loadAgentModule, type AgentDefiner, type LoadedAgentModule } from './agent-modules.js';
 import { describeCredentials, resolveCredentials, type DaemonCredentials } from './credentials.js';
 import { createDaemonLogger, type DaemonLog } from './logger.js';
 import { DEFAULT_DAEMON_PORT, LOG_LEVELS, parseRemotedOptions, type RawRemotedOptions, type RemotedOptions } from './options.js';
@@ -46,6 +47,8 @@ export interface DaemonStartOptions {
 
 /** What this program uses of a daemon. */
 export interface DaemonHandle {
+  /** Where `--agents` modules define their agents. */
+  readonly agents: AgentDefiner;
   listen(): Promise<{ address: string; port: number }>;
   close(): Promise<void>;
   status(): unknown;
@@ -69,6 +72,8 @@ export interface RemotedDeps {
   readonly clientCommand?: string;
   /** Log here instead of standard error or the log file (tests). */
   readonly logStream?: DestinationStream;
+  /** Where relative `--agents` paths start; default the process's working directory. */
+  readonly cwd?: string;
   /** Called with the reopen function when logging to a file (the executable binds it to SIGHUP). */
   readonly onLogFile?: (reopen: () => void) => void;
 }
@@ -138,6 +143,11 @@ function parseCommandLine(argv: readonly string[], deps: RemotedDeps): RawRemote
     .option('--status-socket <path>', 'serve GET /status and /healthz over HTTP on this Unix socket (mode 0600)')
     .option('--status-port <port>', 'serve them on 127.0.0.1:PORT instead')
     .option('--ocf-root <dir>', 'OCF_ROOT for ocf agents (default /usr/lib/ocf)')
+    .addOption(
+      new Option('--agents <module>', 'load in-process agents from MODULE: it exports `agents` ({"ocf:acme:Counter": agent, ...}) or `defineAgents(registry)`; repeatable').argParser(
+        (v: string, acc: string[] = []) => [...acc, v],
+      ),
+    )
     .addHelpText('after', moreHelp)
     // An action makes commander refuse stray arguments.
     .action(() => {});
@@ -162,6 +172,15 @@ async function serve(options: RemotedOptions, log: DaemonLog, deps: RemotedDeps)
   }
   if (creds.mode === 'psk' && creds.created) logger.info({ keyFile: creds.path }, 'generated a development key');
 
+  // Modules load before anything listens: a broken one stops the start.
+  const modules: LoadedAgentModule[] = [];
+  try {
+    for (const path of options.agentModules ?? []) modules.push(await loadAgentModule(path, deps.cwd));
+  } catch (err) {
+    await creds.dispose();
+    return fail('cannot start: ', err);
+  }
+
   let daemon: DaemonHandle | undefined;
   let status: StatusEndpoint | undefined;
   const cleanup = async (): Promise<void> => {
@@ -181,6 +200,7 @@ async function serve(options: RemotedOptions, log: DaemonLog, deps: RemotedDeps)
       logger,
     });
     daemon.on?.('error', (err) => logger.error({ err }, 'daemon error'));
+    for (const m of modules) logger.info({ module: m.path, agents: await m.define(daemon.agents) }, 'agents loaded');
     listening = await daemon.listen();
     if (options.status !== undefined) {
       const d = daemon;

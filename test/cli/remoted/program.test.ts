@@ -16,6 +16,13 @@ writeFileSync(keyFile, 'secret-key');
 
 class FakeDaemon extends EventEmitter {
   closed = 0;
+  readonly defined: string[] = [];
+  readonly agents = {
+    define: (standard: string, provider: string | undefined, type: string): void => {
+      if (type === 'Taken') throw new Error(`agent ${standard}:${provider}:${type} is already defined`);
+      this.defined.push(`${standard}:${provider ?? ''}:${type}`);
+    },
+  };
   constructor(
     readonly options: DaemonStartOptions,
     private readonly failListen?: Error,
@@ -325,4 +332,41 @@ t.test('hint and address formatting', async (t) => {
   t.equal(clientHint('pcmk-remote', { address: '0.0.0.0', port: 3121 }, '/k'), 'pcmk-remote --authkey /k poke');
   t.equal(clientHint('pcmk-remote', { address: '::1', port: 3121 }, '/k'), 'pcmk-remote --host ::1 --authkey /k poke');
   t.equal(clientHint('pcmk-remote', { address: '10.1.1.1', port: 4000 }, "/tmp/a b'c"), `pcmk-remote --host 10.1.1.1 --port 4000 --authkey '/tmp/a b'\\''c' poke`);
+});
+
+t.test('--agents: modules load before listening; their agents are defined in the daemon', async (t) => {
+  const dir = mkdtempSync(join(work, 'agents-'));
+  writeFileSync(join(dir, 'one.mjs'), "export const agents = { 'ocf:acme:Counter': { start: () => 0 }, 'lsb:thing': {} };\n");
+  writeFileSync(join(dir, 'two.mjs'), "export function defineAgents(r) { r.define('ocf', 'acme', 'Other', {}); }\n");
+  const r = run(['--authkey', keyFile, '--agents', 'one.mjs', '--agents', join(dir, 'two.mjs')], {}, { cwd: dir });
+  await r.listening();
+  t.same(r.daemons[0]!.defined, ['ocf:acme:Counter', 'lsb::thing', 'ocf:acme:Other']);
+  t.match(
+    r.logs.filter((l) => l.msg === 'agents loaded'),
+    [
+      { module: 'one.mjs', agents: ['ocf:acme:Counter', 'lsb:thing'] },
+      { module: join(dir, 'two.mjs'), agents: ['ocf:acme:Other'] },
+    ],
+  );
+  r.stop();
+  t.equal(await r.code, 0);
+});
+
+t.test('--agents: a broken module stops the start with exit 1 and one line', async (t) => {
+  const dir = mkdtempSync(join(work, 'bad-agents-'));
+  writeFileSync(join(dir, 'none.mjs'), 'export const x = 1;\n');
+  writeFileSync(join(dir, 'taken.mjs'), "export const agents = { 'ocf:acme:Taken': {} };\n");
+  for (const [file, why] of [
+    ['missing.mjs', /agent module missing\.mjs: /],
+    ['none.mjs', /exports neither/],
+    ['taken.mjs', /already defined/],
+  ] as const) {
+    const r = run(['--authkey', keyFile, '--agents', file], {}, { cwd: dir });
+    t.equal(await r.code, 1, file);
+    t.match(r.err, [why], file);
+    t.equal(r.daemons.length, file === 'taken.mjs' ? 1 : 0, 'no daemon is created for a module that does not load');
+    if (file === 'taken.mjs') t.equal(r.daemons[0]!.closed, 1, 'the daemon created is closed again');
+  }
+  const u = run(['--authkey', keyFile, '--agents', ' ']);
+  t.equal(await u.code, 2, 'an empty path is a usage error');
 });
