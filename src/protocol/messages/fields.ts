@@ -106,7 +106,10 @@ export class AttrReader {
     const used = this.used;
     const n = used.length;
     let out: Record<string, string> | undefined;
-    for (const k in attrs) {
+    // A key array beats `for in`, which checks each key again on every step.
+    const keys = Object.keys(attrs);
+    for (let j = 0; j < keys.length; j++) {
+      const k = keys[j]!;
       let i = 0;
       while (i < n && used[i] !== k) i++;
       if (i < n) continue;

@@ -22,6 +22,7 @@ import type { ExecNotify } from '../messages/notify.js';
 import type { Reply } from '../messages/reply.js';
 import type { RscExecRequest } from '../messages/request.js';
 import { NullRecord } from '../null-record.js';
+import { MAKER_AFTER, makerFor, type RecordMaker } from '../record-shape.js';
 import { internalize, StringCache } from './string-cache.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -121,12 +122,12 @@ function bool(end: number): boolean {
 
 /*
  * Names of parameters and attributes are cached up to 32 bytes, as property
- * keys; other strings up to 12 bytes, the length below which V8 copies a
- * slice rather than pointing into the payload text (a cached slice would
- * keep a whole payload alive).
+ * keys; other strings up to 48 bytes (ids, user data, origins). A cached
+ * string is made on its own (`own`), never as a slice of the payload text,
+ * which it would keep alive.
  */
 const NAME_CACHED = 32;
-const VALUE_CACHED = 12;
+const VALUE_CACHED = 48;
 const nameCache = new StringCache(12, NAME_CACHED);
 const valueCache = new StringCache(11, VALUE_CACHED);
 
@@ -146,7 +147,7 @@ function string(end: number): string {
   const stop = (pos += len);
   if (len > VALUE_CACHED) return long(start, stop);
   if (len === 0) return '';
-  return valueCache.lookup(buf, start, len) ?? valueCache.store(buf, start, len, long(start, stop));
+  return valueCache.lookup(buf, start, len) ?? valueCache.store(buf, start, len, own(start, stop));
 }
 
 /** A name of a `Pairs` message, as a property key; `pos` is at its length. */
@@ -156,7 +157,7 @@ function name(end: number): string {
   const stop = (pos += len);
   if (len > NAME_CACHED) return long(start, stop);
   if (len === 0) return '';
-  return nameCache.lookup(buf, start, len) ?? nameCache.store(buf, start, len, internalize(long(start, stop)));
+  return nameCache.lookup(buf, start, len) ?? nameCache.store(buf, start, len, internalize(own(start, stop)));
 }
 
 /**
@@ -172,6 +173,12 @@ function long(start: number, stop: number): string {
   }
   text ??= (buf as unknown as Latin1).latin1Slice(0, buf.length);
   return text.slice(start, stop);
+}
+
+/** The string of bytes `start`..`stop` (at most a few dozen) as a string of its own. */
+function own(start: number, stop: number): string {
+  for (let i = start; i < stop; i++) if (buf[i]! >= 0x80) return readStrict(buf, start, stop);
+  return (buf as unknown as Latin1).latin1Slice(start, stop);
 }
 
 /** Bounds of a length-delimited sub-message; `pos` is at its start. */
@@ -198,6 +205,9 @@ let lastNamesLength = 0;
 const lastNames: string[] = [];
 let lastCount = 0;
 let lastDistinct = false;
+/** Maker of records with the kept names (record-shape.ts), asked for when they came MAKER_AFTER times in a row. */
+let lastMaker: RecordMaker | null | undefined;
+let lastHits = 0;
 
 /** Whether the names of the last record built were distinct. */
 let distinct = false;
@@ -247,6 +257,15 @@ function keepNames(start: number, stop: number, n: number): void {
   for (let i = 0; i < n; i++) lastNames[i] = names[i]!;
   lastCount = n;
   lastDistinct = distinct;
+  lastMaker = undefined;
+  lastHits = 0;
+}
+
+/** The record of the kept names, each once, and the values read. */
+function keptRecord(n: number): Record<string, string> {
+  if (lastMaker === undefined && ++lastHits >= MAKER_AFTER) lastMaker = makerFor(lastNames.slice(0, n));
+  if (lastMaker) return new lastMaker(values);
+  return record(n, true);
 }
 
 /** A `Pairs` message: parallel name and value lists of equal length (§13.3). */
@@ -271,7 +290,7 @@ function pairs(end: number): Extra {
     }
   }
   if (pos !== stop || n !== m) throw BAIL;
-  if (reused !== 0) return record(n, n === reused && lastDistinct);
+  if (reused !== 0) return n === reused && lastDistinct ? keptRecord(n) : record(n, false);
   const out = record(n, false);
   if (n !== 0 && namesEnd !== -1) keepNames(start, namesEnd, n);
   return out;

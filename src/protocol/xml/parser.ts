@@ -9,6 +9,7 @@ import { NullRecord as NullRecordImport } from '../null-record.js';
 import * as esc from './escape.js';
 import * as skim from './skim.js';
 import type { XmlElement, XmlNode, XmlParseOptions, XmlRawElement } from './types.js';
+import { MAKER_AFTER, makerFor, MAX_SHAPE_NAMES, type RecordMaker } from '../record-shape.js';
 
 // Module-local copies: where modules are transpiled (tsx, bundlers) an
 // imported binding is read through a getter call on every use.
@@ -63,17 +64,47 @@ const NAME_CACHE_MAX_LENGTH = 64;
 const nameCache: (string | undefined)[] = new Array<string | undefined>(NAME_CACHE_SLOTS).fill(undefined);
 
 // Attribute names of the last start tag read, per element name: messages of
-// one kind repeat them in the same order. Bounded; results never depend on it.
+// one kind repeat them in the same order. A tag that repeats them all gets
+// its attributes from a generated maker (record-shape.ts) once the same names
+// came MAKER_AFTER times in a row. Bounded; results never depend on it.
 const SHAPES_MAX = 1024;
-const SHAPE_MAX_ATTRIBUTES = 64;
-const shapes = new Map<string, readonly string[]>();
+
+interface Shape {
+  readonly names: readonly string[];
+  /** Tags in a row that had exactly these names. */
+  hits: number;
+  /** Undefined until made; null when it cannot be. */
+  maker: RecordMaker | null | undefined;
+}
+const shapes = new Map<string, Shape>();
 
 function rememberShape(name: string, attrs: Record<string, string>, count: number): void {
-  if (count > SHAPE_MAX_ATTRIBUTES) return;
+  if (count > MAX_SHAPE_NAMES) return;
   if (shapes.size >= SHAPES_MAX && !shapes.has(name)) shapes.clear();
   // Document order: attribute names never look like array indices.
-  shapes.set(name, Object.keys(attrs));
+  shapes.set(name, { names: Object.keys(attrs), hits: 1, maker: undefined });
 }
+
+/** The attributes of a tag that had exactly the names of `shape`, values in `values`. */
+function shapedRecord(shape: Shape, values: readonly string[]): Record<string, string> {
+  let maker = shape.maker;
+  if (maker === undefined && ++shape.hits >= MAKER_AFTER) maker = shape.maker = makerFor(shape.names);
+  if (maker) return new maker(values);
+  return prefixRecord(shape.names, values, shape.names.length);
+}
+
+/** A record of the first `n` names of a shape and their values. */
+function prefixRecord(names: readonly string[], values: readonly string[], n: number): Record<string, string> {
+  const attrs: Record<string, string> = new NullRecord();
+  for (let i = 0; i < n; i++) attrs[names[i]!] = values[i]!;
+  return attrs;
+}
+
+/** Longest document whose values may stay in {@link shapeValues} after the parse. */
+const KEEP_MAX = 65536;
+
+/** Values of the attributes read on shape, for the maker; reused (tags are read one at a time). */
+const shapeValues: string[] = [];
 
 /** True when the code unit `c` after a name cannot continue it (NaN at the end too). */
 function endsName(c: number): boolean {
@@ -119,7 +150,12 @@ export function parseXml(text: string, options?: XmlParseOptions): XmlElement {
   if (text.length > maxLength) {
     fail(ErrorCode.XmlLimit, `document of ${text.length} code units exceeds ${maxLength}`, 0);
   }
-  return new Parser(text, options).document();
+  try {
+    return new Parser(text, options).document();
+  } finally {
+    // Values may be slices of `text`: do not keep a large one alive.
+    if (text.length > KEEP_MAX) shapeValues.length = 0;
+  }
 }
 
 /**
@@ -137,14 +173,16 @@ export function parseXmlBytes(bytes: Uint8Array, options?: XmlParseOptions): Xml
   }
   let text: string;
   if (isAscii(bytes)) {
-    const buf = bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-    text = buf.toString('latin1');
+    // Latin-1 is ASCII's decoding here; the binding skips Buffer#toString's argument handling.
+    text = latin1Slice.call(bytes, 0, bytes.length);
   } else {
     if (!isUtf8(bytes)) fail(ErrorCode.XmlSyntax, 'invalid UTF-8', 0);
     text = utf8.decode(bytes);
   }
   return parseXml(text, options);
 }
+
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;
 
 // Measured faster than Buffer#toString for non-ASCII input; validated before use.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -274,12 +312,13 @@ class Parser {
       this.selfClosing = true;
       return { type: 'raw', name, xml: src.slice(lt, this.pos) };
     }
-    const attrs: Record<string, string> = new NullRecord();
     let count = 0;
     // While the names match, in order, those of the last tag of this name
-    // (distinct by construction), they need no hashing and no duplicate check.
+    // (distinct by construction), they need no hashing and no duplicate
+    // check, and their values wait in `shapeValues` for the record.
     const shape = shapes.get(name);
-    let onShape = shape !== undefined;
+    const names = shape?.names;
+    let attrs: Record<string, string> | undefined = shape === undefined ? new NullRecord() : undefined;
     for (;;) {
       let c = src.charCodeAt(pos);
       if (c === GT) {
@@ -299,11 +338,11 @@ class Parser {
       do c = src.charCodeAt(++pos);
       while (isSpace(c));
       if (c === GT || c === SLASH) continue;
-      let aname: string | undefined = onShape ? shape![count] : undefined;
+      let aname: string | undefined = attrs === undefined ? names![count] : undefined;
       if (aname !== undefined && sameAt(src, pos, aname) && endsName(src.charCodeAt(pos + aname.length))) {
         pos += aname.length;
       } else {
-        onShape = false;
+        attrs ??= prefixRecord(names!, shapeValues, count);
         aname = this.readName(pos);
         if (aname === '') fail(ErrorCode.XmlSyntax, 'invalid attribute name', pos);
         pos = this.nameEnd;
@@ -328,12 +367,22 @@ class Parser {
         if (ve < 0) fail(ErrorCode.XmlSyntax, 'unterminated attribute value', pos);
         value = this.scan(vs, ve, ATTR) === 0 ? src.slice(vs, ve) : this.decode(vs, ve, true);
       }
-      if (!onShape && attrs[aname] !== undefined) fail(ErrorCode.XmlSyntax, `duplicate attribute ${aname}`, vs - an);
+      if (attrs !== undefined && attrs[aname] !== undefined) fail(ErrorCode.XmlSyntax, `duplicate attribute ${aname}`, vs - an);
       if (++count > this.maxAttrs) fail(ErrorCode.XmlLimit, `more than ${this.maxAttrs} attributes`, vs);
-      attrs[aname] = value;
+      if (attrs === undefined) shapeValues[count - 1] = value;
+      else attrs[aname] = value;
       pos = ve + 1;
     }
-    if (!onShape || count !== shape!.length) rememberShape(name, attrs, count);
+    if (attrs === undefined) {
+      if (count === names!.length) {
+        attrs = count === 0 ? new NullRecord() : shapedRecord(shape!, shapeValues);
+      } else {
+        attrs = prefixRecord(names!, shapeValues, count);
+        rememberShape(name, attrs, count);
+      }
+    } else {
+      rememberShape(name, attrs, count);
+    }
     return { type: 'element', name, attrs, children: [] };
   }
 

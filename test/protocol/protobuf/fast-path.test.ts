@@ -105,6 +105,17 @@ t.test('parameter lists that repeat the names of the previous one', async (t) =>
   sameAsGenerated(t, execWithPairs([]), 'empty list');
 });
 
+t.test('a list of names that keeps coming back gets its records from a maker, unchanged', async (t) => {
+  for (let i = 0; i < 12; i++) {
+    sameAsGenerated(t, execWithPairs([...names('m1', '__proto__', 'm3'), ...values(`${i}`, 'p', `x${i}`)]), `time ${i}`);
+  }
+  const back = fastDecode(execWithPairs([...names('m1', '__proto__', 'm3'), ...values('a', 'b', 'c')])) as RscExecRequest;
+  t.strictSame(Object.entries(back.params), [['m1', 'a'], ['__proto__', 'b'], ['m3', 'c']]);
+  t.equal(Object.getPrototypeOf(Object.getPrototypeOf(back.params)), null, 'inherits nothing');
+  const many = Array.from({ length: 70 }, (_, i) => `q${i}`);
+  for (let i = 0; i < 10; i++) sameAsGenerated(t, execWithPairs([...names(...many), ...values(...many)]), `70 names, time ${i}`);
+});
+
 t.test('a repeated name keeps its first value, whether its list is new or repeated', async (t) => {
   const dup = execWithPairs([...names('p', 'q', 'p'), ...values('first', 'q', 'second')]);
   sameAsGenerated(t, dup, 'new list');

@@ -1,7 +1,9 @@
 // The parser remembers the attribute names of the last tag of each name;
 // results and errors must not depend on what it remembers (spec/protocol.md §3.11).
+import fc from 'fast-check';
 import t from 'tap';
 import { ErrorCode } from '../../../src/protocol/errors.js';
+import { NullRecord } from '../../../src/protocol/null-record.js';
 import { parseXml, parseXmlBytes } from '../../../src/protocol/xml/index.js';
 
 const attrsOf = (xml: string): [string, string][] => Object.entries(parseXml(xml).attrs);
@@ -46,4 +48,40 @@ t.test('parseXmlBytes takes a Buffer or a plain Uint8Array', async (t) => {
   t.same(parseXmlBytes(new TextEncoder().encode(xml)).attrs, { k: 'v' });
   const inside = Buffer.from(`xx${xml}yy`).subarray(2, 2 + xml.length);
   t.same(parseXmlBytes(inside).attrs, { k: 'v' });
+});
+
+t.test('a shape seen many times in a row builds its records from a maker, unchanged', async (t) => {
+  const tag = (v: number) => `<s4 id="r${v}" __proto__="p" name="n" value="${v}"/>`;
+  for (let i = 0; i < 12; i++) {
+    const attrs = parseXml(tag(i)).attrs;
+    t.strictSame(Object.entries(attrs), [['id', `r${i}`], ['__proto__', 'p'], ['name', 'n'], ['value', `${i}`]], `tag ${i}`);
+    t.equal(Object.getPrototypeOf(attrs), NullRecord.prototype);
+  }
+  t.throws(() => parseXml('<s4 id="a" __proto__="p" name="n" value="v" id="b"/>'), { code: ErrorCode.XmlSyntax }, 'a duplicate after the full shape');
+  t.throws(() => parseXml(tag(1), { maxAttributes: 3 }), { code: ErrorCode.XmlLimit });
+  t.strictSame(Object.keys(parseXml(tag(7)).attrs), ['id', '__proto__', 'name', 'value'], 'still made after the failures');
+});
+
+t.test('any sequence of tags of one name reads as written (property)', async (t) => {
+  // Few names, so shapes repeat (and get a maker), extend and shorten each other.
+  const names = fc.uniqueArray(fc.constantFrom('a', 'b', 'ab', 'c', '__proto__', 'x-1'), { maxLength: 5 });
+  const tags = fc.array(fc.tuple(names, fc.integer({ min: 1, max: 10 })), { minLength: 1, maxLength: 8 });
+  let round = 0;
+  fc.assert(
+    fc.property(tags, (seq) => {
+      const el = `p${round++ % 3}`;
+      for (const [list, times] of seq) {
+        for (let k = 0; k < times; k++) {
+          const xml = `<${el}${list.map((n, i) => ` ${n}="${i}&amp;${k}"`).join('')}/>`;
+          const attrs = parseXml(xml).attrs;
+          const want = list.map((n, i) => [n, `${i}&${k}`]);
+          if (JSON.stringify(Object.entries(attrs)) !== JSON.stringify(want)) return false;
+          if (Object.getPrototypeOf(attrs) !== NullRecord.prototype) return false;
+        }
+      }
+      return true;
+    }),
+    { numRuns: 300 },
+  );
+  t.pass('read as written');
 });
