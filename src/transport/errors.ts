@@ -14,12 +14,34 @@ export const TransportErrorCode = {
   AuthkeyUnreadable: 'AUTHKEY_UNREADABLE',
   /** The key file is empty; Pacemaker treats that as no key. */
   AuthkeyEmpty: 'AUTHKEY_EMPTY',
-  /** The PSK is longer than node:tls (OpenSSL) accepts: 512 bytes. */
+  /**
+   * The PSK is too long for the engine asked for: over 512 bytes with the
+   * node:tls engine (OpenSSL's cap), over 65 536 bytes with the built-in one.
+   */
   PskTooLong: 'PSK_TOO_LONG',
-  /** TLS handshake refused or broken: wrong key, not a TLS peer, protocol error. */
+  /**
+   * TLS handshake refused or broken: wrong key (node:tls engine), not a TLS
+   * peer, no common version, suite, group or PSK mode, or the peer closed
+   * the connection during the handshake.
+   */
   TlsHandshakeFailed: 'TLS_HANDSHAKE_FAILED',
   /** TLS handshake did not finish in time. */
   TlsHandshakeTimeout: 'TLS_HANDSHAKE_TIMEOUT',
+  /**
+   * Built-in engine (§4.9): the key or the identity does not match the
+   * peer's (PSK binder or Finished check failed, or the peer said so with a
+   * decrypt_error, bad_record_mac or unknown_psk_identity alert in the handshake).
+   */
+  TlsPskMismatch: 'TLS_PSK_MISMATCH',
+  /** Built-in engine (§4.9): the peer sent a fatal TLS alert (its description is in the message). */
+  TlsAlert: 'TLS_ALERT',
+  /**
+   * Built-in engine (§4.9): a malformed or oversized TLS record or handshake
+   * message, or a message not allowed at that point.
+   */
+  TlsBadRecord: 'TLS_BAD_RECORD',
+  /** Built-in engine (§4.9): a protected record failed authentication (bad_record_mac). */
+  TlsDecryptError: 'TLS_DECRYPT_ERROR',
   /**
    * X.509 (§4.6): we refused the peer's certificate (unknown CA, revoked,
    * expired, wrong key purpose, pinned name not matched) or it sent none.

@@ -17,7 +17,7 @@ const key = randomBytes(64);
 /** A PSK-TLS executor that answers register (choosing protobuf when offered), info and poke. */
 async function executor(t: { teardown: (fn: () => Promise<void> | void) => void }) {
   const sockets: { socket: tls.TLSSocket; writer: RecordWriter; encoding: Encoding; requests: [string, Encoding][] }[] = [];
-  const server = createPskTlsServer({ key }, (socket) => {
+  const server = createPskTlsServer({ key, engine: 'node' }, (socket) => {
     const conn = { socket, writer: new RecordWriter(socket), encoding: Encoding.xml as Encoding, requests: [] as [string, Encoding][] };
     sockets.push(conn);
     const send = (m: Message): void => void conn.writer.write(encodeMessageFrame(m, { encoding: conn.encoding })).catch(() => {});

@@ -3,7 +3,8 @@ import net from 'node:net';
 import type tls from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { MAX_PSK_LENGTH, connectPskTls, createPskTlsServer } from '../../src/transport/psk-tls.js';
+import { MAX_BUILTIN_PSK_LENGTH, MAX_PSK_LENGTH, connectPskTls, createPskTlsServer, selectPskEngine, type PskTlsSocket } from '../../src/transport/psk-tls.js';
+import { Tls13PskSocket } from '../../src/transport/tls13-psk/socket.js';
 import { TransportErrorCode } from '../../src/transport/errors.js';
 
 async function listen(server: net.Server): Promise<number> {
@@ -18,7 +19,7 @@ function close(server: net.Server): Promise<void> {
 /** An echo server over PSK-TLS; returns the port and the server. */
 async function echoServer(key: Buffer, opts: { identity?: string } = {}): Promise<{ port: number; server: tls.Server; sockets: tls.TLSSocket[] }> {
   const sockets: tls.TLSSocket[] = [];
-  const server = createPskTlsServer({ key, ...opts }, (s) => {
+  const server = createPskTlsServer({ key, ...opts, engine: 'node' }, (s) => {
     sockets.push(s);
     s.on('error', () => {});
     s.on('data', (d) => s.write(d));
@@ -26,7 +27,7 @@ async function echoServer(key: Buffer, opts: { identity?: string } = {}): Promis
   return { port: await listen(server), server, sockets };
 }
 
-async function roundTrip(s: tls.TLSSocket, data: Buffer): Promise<Buffer> {
+async function roundTrip(s: PskTlsSocket, data: Buffer): Promise<Buffer> {
   const parts: Buffer[] = [];
   let n = 0;
   return new Promise((resolve, reject) => {
@@ -46,7 +47,7 @@ for (const size of [64, 256, MAX_PSK_LENGTH]) {
       const key = randomBytes(size);
       const { port, server, sockets } = await echoServer(key);
       t.teardown(() => close(server));
-      const s = await connectPskTls({ host: '127.0.0.1', port, key: new Uint8Array(key), maxVersion });
+      const s = await connectPskTls({ host: '127.0.0.1', port, key: new Uint8Array(key), maxVersion, engine: 'node' });
       t.teardown(() => s.destroy());
       t.equal(s.getProtocol(), maxVersion);
       t.match(s.getCipher().name, maxVersion === 'TLSv1.3' ? /^TLS_/ : /PSK/);
@@ -60,12 +61,86 @@ for (const size of [64, 256, MAX_PSK_LENGTH]) {
   }
 }
 
-t.test('keys over 512 bytes are refused before connecting', async (t) => {
+t.test('the node engine refuses keys over 512 bytes before connecting; the built-in one over 64 KiB', async (t) => {
   for (const size of [513, 4096]) {
-    await t.rejects(connectPskTls({ host: '127.0.0.1', port: 1, key: randomBytes(size) }), { code: TransportErrorCode.PskTooLong });
-    t.throws(() => createPskTlsServer({ key: randomBytes(size) }, () => {}), { code: TransportErrorCode.PskTooLong });
+    await t.rejects(connectPskTls({ host: '127.0.0.1', port: 1, key: randomBytes(size), engine: 'node' }), { code: TransportErrorCode.PskTooLong });
+    t.throws(() => createPskTlsServer({ key: randomBytes(size), engine: 'node' }, () => {}), { code: TransportErrorCode.PskTooLong });
   }
+  const huge = randomBytes(MAX_BUILTIN_PSK_LENGTH + 1);
+  await t.rejects(connectPskTls({ host: '127.0.0.1', port: 1, key: huge }), { code: TransportErrorCode.PskTooLong });
+  t.throws(() => createPskTlsServer({ key: huge }, () => {}), { code: TransportErrorCode.PskTooLong });
   await t.rejects(connectPskTls({ host: '127.0.0.1', port: 1, key: Buffer.alloc(0) }), { code: TransportErrorCode.AuthkeyEmpty });
+  await t.rejects(connectPskTls({ host: '127.0.0.1', port: 1, key: Buffer.alloc(0), engine: 'builtin' }), { code: TransportErrorCode.AuthkeyEmpty });
+});
+
+t.test('engine selection', async (t) => {
+  t.equal(selectPskEngine(new Uint8Array(512)), 'node');
+  t.equal(selectPskEngine(new Uint8Array(513)), 'builtin');
+  t.equal(selectPskEngine(new Uint8Array(4096), 'auto'), 'builtin');
+  t.equal(selectPskEngine(new Uint8Array(16), 'builtin'), 'builtin');
+  t.equal(selectPskEngine(new Uint8Array(4096), 'node'), 'node');
+});
+
+for (const [size, server, client] of [
+  [4096, 'auto', 'auto'],
+  [513, 'builtin', 'builtin'],
+  [256, 'builtin', 'node'],
+  [256, 'node', 'builtin'],
+  [MAX_PSK_LENGTH, 'builtin', 'node'],
+] as const) {
+  t.test(`${size}-byte key: ${client} client, ${server} server`, async (t) => {
+    const key = randomBytes(size);
+    const sockets: PskTlsSocket[] = [];
+    const srv = createPskTlsServer({ key, identity: 'lrmd', engine: server }, (s) => {
+      sockets.push(s);
+      s.on('error', () => {});
+      s.on('data', (d) => s.write(d));
+    });
+    const port = await listen(srv);
+    t.teardown(() => close(srv));
+    const s = await connectPskTls({ host: '127.0.0.1', port, key, engine: client });
+    t.teardown(() => s.destroy());
+    t.equal(s instanceof Tls13PskSocket, selectPskEngine(key, client) === 'builtin');
+    t.equal(s.getProtocol(), 'TLSv1.3');
+    t.match(s.getCipher()?.name, /^TLS_(AES_128_GCM|CHACHA20_POLY1305)_SHA256$/);
+    const data = randomBytes(100_000);
+    t.ok((await roundTrip(s, data)).equals(data), 'client → server → client');
+    const got = new Promise<Buffer>((r) => s.once('data', r));
+    sockets[0]!.write('hello from the server');
+    t.equal((await got).toString(), 'hello from the server');
+    t.equal(sockets[0]!.remoteAddress, '127.0.0.1');
+    t.equal(typeof sockets[0]!.remotePort, 'number');
+    const ended = new Promise((r) => s.once('end', r));
+    sockets[0]!.end();
+    await ended;
+  });
+}
+
+t.test('built-in engine: wrong key, wrong identity, abort, timeout', async (t) => {
+  const key = randomBytes(4096);
+  const errors: string[] = [];
+  const srv = createPskTlsServer({ key, identity: 'lrmd', handshakeTimeoutMs: 300 }, (s) => s.end());
+  srv.on('tlsClientError', (e: { code?: string }) => errors.push(e.code ?? '?'));
+  const port = await listen(srv);
+  t.teardown(() => close(srv));
+  await t.rejects(connectPskTls({ host: '127.0.0.1', port, key: randomBytes(4096) }), { code: TransportErrorCode.TlsPskMismatch });
+  await t.rejects(connectPskTls({ host: '127.0.0.1', port, key, identity: 'other' }), { code: TransportErrorCode.TlsPskMismatch });
+  await t.rejects(connectPskTls({ host: '127.0.0.1', port, key, signal: AbortSignal.abort() }), { code: TransportErrorCode.Aborted });
+  const ac = new AbortController();
+  const p = connectPskTls({ host: '127.0.0.1', port: 9, key, signal: ac.signal, connectTimeoutMs: 5000 });
+  ac.abort();
+  await t.rejects(p, { code: TransportErrorCode.Aborted });
+  // A TCP client that never speaks: the server's limit ends it.
+  const c = net.connect(port, '127.0.0.1');
+  c.on('error', () => {});
+  c.resume();
+  await new Promise((r) => c.once('close', r));
+  t.same(errors, [TransportErrorCode.TlsPskMismatch, TransportErrorCode.TlsPskMismatch, TransportErrorCode.TlsHandshakeTimeout]);
+  // A server that never answers: the client's limit.
+  const mute = net.createServer((s) => s.on('error', () => {}).resume());
+  const mutePort = await listen(mute);
+  t.teardown(() => close(mute));
+  await t.rejects(connectPskTls({ host: '127.0.0.1', port: mutePort, key, handshakeTimeoutMs: 200 }), { code: TransportErrorCode.TlsHandshakeTimeout });
 });
 
 t.test('wrong key fails the handshake quickly', async (t) => {

@@ -45,7 +45,7 @@ t.test('over PSK-TLS 1.3: one write per buffer, one record per write, frames int
   let allIn!: () => void;
   const done = new Promise<void>((r) => (allIn = r));
   const open: net.Socket[] = [];
-  const server = createPskTlsServer({ key }, (s) => {
+  const server = createPskTlsServer({ key, engine: 'node' }, (s) => {
     open.push(s);
     s.on('error', () => {});
     const dec = new MessageDecoder();
@@ -80,7 +80,7 @@ t.test('over PSK-TLS 1.3: one write per buffer, one record per write, frames int
     server.close();
   });
 
-  const socket: tls.TLSSocket = await connectPskTls({ host: '127.0.0.1', port: relayPort, key });
+  const socket: tls.TLSSocket = await connectPskTls({ host: '127.0.0.1', port: relayPort, key, engine: 'node' });
   t.teardown(() => socket.destroy());
   t.equal(socket.getProtocol(), 'TLSv1.3');
   const spy = spyWrites(socket as never);
