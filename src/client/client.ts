@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { CallOpt, LrmdRc, Op } from '../protocol/constants.js';
 import { Encoding } from '../protocol/frame.js';
+import type { IpcProxy } from '../protocol/messages/ipc-proxy.js';
 import type { ExecNotify, GenericNotify } from '../protocol/messages/notify.js';
 import type { RecurringEntry, Reply, RscDefinition } from '../protocol/messages/reply.js';
 import { compareVersions, PROTOCOL_VERSION } from '../protocol/version.js';
@@ -15,7 +16,7 @@ import { ExecResults } from './exec-results.js';
 import { LivenessMonitor, type LivenessOptions } from './liveness.js';
 import type { AlertExecArgs, CallOptions, ExecArgs, RegisterResourceArgs } from './operation-args.js';
 import { pokeAndWait } from './poke.js';
-import { Session, type OutgoingRequest, type SessionEvents, type SessionNotify, type SessionOptions } from './session.js';
+import { Session, type DistributiveOmit, type OutgoingRequest, type SessionEvents, type SessionNotify, type SessionOptions } from './session.js';
 
 export type { AlertExecArgs, CallOptions, ExecArgs, RegisterResourceArgs } from './operation-args.js';
 
@@ -278,6 +279,18 @@ export class Client extends EventEmitter<ClientEvents> {
     const { alertId, alertPath } = args;
     requireText({ alertId, alertPath });
     await this.#call({ kind: 'request', op: 'lrmd_alert_exec', timeout: alertTimeout, callOptions: CallOpt.notifyOrigOnly, alertId, alertPath, alertTimeout, params: args.params ?? {} }, options);
+  }
+
+  /**
+   * Send a provider → daemon IPC proxy message (§8.3: `response`, `event`,
+   * `destroy`, `shutdown_ack`, `shutdown_nack`) as a fire-and-forget
+   * `ipc_fwd` request (§5.11); resolves once written, its reply is dropped.
+   * Throws NOT_CONNECTED; rejects with CONNECTION_LOST.
+   */
+  async sendIpc(message: DistributiveOmit<IpcProxy, 'msgId' | 'kind'>): Promise<void> {
+    // The codec encodes an `ipc` message carrying op ipc_fwd as an executor request (§8.2).
+    const msg = { ...message, kind: 'ipc', op: Op.ipcFwd } as unknown as OutgoingRequest;
+    await this.#live().request(msg, { expectReply: false });
   }
 
   #live(): Session {

@@ -21,3 +21,4 @@ export {
 export { ClientError, ClientErrorCode, PeerError, isClientError, isPeerError, rcName } from './errors.js';
 export { ExecResults, DEFAULT_MAX_BUFFERED_RESULTS } from './exec-results.js';
 export { NotifyQueue, type NotifyQueueOptions } from './notify-queue.js';
+export * from './ipc-provider/index.js';
