@@ -164,6 +164,59 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     act(cmd, (c) => runWatch(c)),
   );
 
+  connectionOptions(
+    program
+      .command('provide')
+      .requiredOption('--cib <file>', 'seed CIB (XML) of the in-memory backend')
+      .option('--node <name>', "the remote node's cluster name (default this host's short name)")
+      .option('--verbose', 'log one line per session and request')
+      .option('--refuse-shutdown', "answer the node's shutdown request with shutdown_nack")
+      .description("serve the remote node's tools as IPC provider until interrupted"),
+    true,
+  ).action((o: { cib: string; node?: string; verbose?: boolean; refuseShutdown?: boolean }, cmd: Command) =>
+    act(cmd, async (c) => (await import('./commands/provide.js')).runProvide(o, c)),
+  );
+
+  // attr / cib: through the local daemon's bridge (§8.13), not over TLS.
+  const bridgeDeps = { env: deps.env, out: deps.out, err: deps.err, ...(deps.signal ? { signal: deps.signal } : {}) };
+  const bridgeOptions = (cmd: Command): Command =>
+    cmd
+      .option('--bridge <path>', 'daemon bridge socket (default PCMK_REMOTE_BRIDGE, else /run/pcmk-remote/bridge.sock)')
+      .option('--timeout <ms>', 'limit of each exchange with the cluster (default the daemon\'s, 30000)')
+      .option('--json', 'print JSON');
+  const attr = program.command('attr').description('node attributes of this remote node, through the local daemon');
+  bridgeOptions(
+    attr
+      .command('set')
+      .argument('<name>')
+      .argument('<value>')
+      .option('--lifetime <lifetime>', 'reboot (default) or forever')
+      .option('--node <name>', 'node name (default OCF_RESKEY_CRM_meta_on_node; reboot: the cluster fills it in)')
+      .description('set a node attribute'),
+  ).action(async (name: string, value: string, o: import('./commands/attr.js').AttrOptions) => {
+    status = await (await import('./commands/attr.js')).runAttrSet({ ...o, name, value }, bridgeDeps);
+  });
+  bridgeOptions(
+    attr
+      .command('get')
+      .argument('<name>')
+      .option('--lifetime <lifetime>', 'reboot (default) or forever')
+      .option('--node <name>', 'node name (default OCF_RESKEY_CRM_meta_on_node; none: every node)')
+      .description('print a node attribute'),
+  ).action(async (name: string, o: import('./commands/attr.js').AttrOptions) => {
+    status = await (await import('./commands/attr.js')).runAttrGet({ ...o, name }, bridgeDeps);
+  });
+  bridgeOptions(attr.command('delete').argument('<name>').option('--node <name>', 'node name').description('remove a transient node attribute')).action(
+    async (name: string, o: import('./commands/attr.js').AttrOptions) => {
+      status = await (await import('./commands/attr.js')).runAttrDelete({ ...o, name }, bridgeDeps);
+    },
+  );
+  bridgeOptions(
+    program.command('cib').description("the cluster's CIB, through the local daemon").command('query').argument('[xpath]').description('print the CIB or what XPATH selects'),
+  ).action(async (xpath: string | undefined, o: import('./commands/attr.js').BridgeCommandOptions) => {
+    status = await (await import('./commands/cib.js')).runCibQuery({ ...o, ...(xpath !== undefined ? { xpath } : {}) }, bridgeDeps);
+  });
+
   program
     .command('decode')
     .description('decode raw frames from stdin and print one JSON object per message')

@@ -16,6 +16,9 @@ import type { Encoding } from '../protocol/frame.js';
 import { loadAuthKey, type LoadAuthKeyOptions } from '../transport/authkey.js';
 import { assertUsablePsk, DEFAULT_REMOTE_PORT } from '../transport/psk-tls.js';
 import type { X509Credentials } from '../transport/x509-tls.js';
+import { startBridge, type BridgeServer } from './bridge/server.js';
+import { createProxyApi, type ProxyApi } from './ipc-proxy/api.js';
+import { IpcProxyEndpoint, type ProxyStatus } from './ipc-proxy/endpoint.js';
 import { createAgentRunners, describeAlertResult, type AgentRunners, type AgentRunnersOptions, type InProcessRegistry } from './agents/index.js';
 import { createExecutor, type Executor, type ExecutorStatus } from './executor/index.js';
 import { remoteOf, TlsListener, type ListenerCredentials } from './listener.js';
@@ -34,6 +37,13 @@ export const DEFAULT_MAX_PENDING_HANDSHAKES = 64;
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 /** Default {@link DaemonLimits.maxClients}. */
 export const DEFAULT_MAX_CLIENTS = 256;
+
+/**
+ * Default {@link RemoteDaemonOptions.shutdownWaitMs}: 25 minutes, under the
+ * 30 minutes systemd gives `pacemaker_remote.service` to stop, so that the
+ * daemon still ends by itself, cleanly, before it would be killed.
+ */
+export const DEFAULT_SHUTDOWN_WAIT_MS = 25 * 60_000;
 
 /** Limits of {@link RemoteDaemon} (§10); every one has a default. */
 export interface DaemonLimits {
@@ -77,7 +87,29 @@ export interface RemoteDaemonOptions {
   readonly logger?: DaemonLogger;
   /** Encodings accepted from pcmk-remote clients (§13.1); default protobuf and XML. `['xml']` turns protobuf off. */
   readonly encodings?: readonly Encoding[];
+  /** The IPC proxy endpoint (§8.11). */
+  readonly proxy?: {
+    /** Default time limit of each proxied exchange; default 30 000 ms. */
+    readonly requestTimeoutMs?: number;
+    /** This node's cluster name, when known ({@link ProxyApi.nodeName}). */
+    readonly nodeName?: string;
+  };
+  /**
+   * Serve the local bridge (§8.13) on this Unix socket once listening.
+   * `optional`: a socket that cannot be created is logged, not fatal.
+   */
+  readonly bridge?: { readonly path: string; readonly optional?: boolean };
+  /** Longest wait of a graceful {@link RemoteDaemon.shutdown} for the cluster; default {@link DEFAULT_SHUTDOWN_WAIT_MS}; 0 = none. */
+  readonly shutdownWaitMs?: number;
 }
+
+/**
+ * How a graceful shutdown ended (§8.9, §8.14): `no-provider` (none was
+ * connected), `nack` (the cluster refused), `acked` (the cluster stopped
+ * the node's resources and disconnected), `providers-gone` (the providers
+ * left without an answer), `timeout` (the wait limit passed).
+ */
+export type ShutdownOutcome = 'no-provider' | 'nack' | 'acked' | 'providers-gone' | 'timeout';
 
 /** One registered connection, for a status endpoint. */
 export interface ConnectionStatus {
@@ -102,6 +134,12 @@ export interface DaemonStatus {
   /** Connections in their TLS handshake or waiting for `register`. */
   readonly pendingHandshakes: number;
   readonly executor: ExecutorStatus;
+  /** IPC providers and proxied sessions per endpoint (§8.11). */
+  readonly proxy: ProxyStatus;
+  /** The local bridge's socket, when served. */
+  readonly bridge?: string;
+  /** True from a graceful shutdown's `shutdown_req` on. */
+  readonly shuttingDown?: boolean;
 }
 
 /** Events of {@link RemoteDaemon}. */
@@ -113,6 +151,8 @@ export interface RemoteDaemonEvents {
   disconnect: [{ readonly id: string; readonly remote: string; readonly registered: boolean }, SessionError];
   /** A connection was turned away before it registered: a limit, a failed TLS handshake, a timeout. */
   refused: [{ readonly remote: string }, SessionError];
+  /** A graceful shutdown sent `shutdown_req` to this provider (§8.9). */
+  shutdownRequested: [{ readonly provider: string }];
 }
 
 /** Options of {@link RemoteDaemon.acceptStream}. */
@@ -133,6 +173,17 @@ export interface RemoteDaemon extends EventEmitter<RemoteDaemonEvents> {
   acceptStream(stream: Duplex, options?: AcceptStreamOptions): boolean;
   /** Stop listening, close every connection, close the executor (agents are aborted, alerts awaited). */
   close(): Promise<void>;
+  /**
+   * Graceful stop (§8.9, §8.14): without a provider, close at once.
+   * Otherwise send `shutdown_req` to the newest provider and stop
+   * listening; on `shutdown_nack` close at once; on `shutdown_ack` (or no
+   * answer) keep serving until the last provider disconnects, bounded by
+   * `waitMs` (default the daemon's `shutdownWaitMs`). Then {@link close}.
+   * Calling it again returns the same promise.
+   */
+  shutdown(options?: { readonly waitMs?: number }): Promise<ShutdownOutcome>;
+  /** The IPC proxy's in-process API (§8.12). */
+  readonly proxy: ProxyApi;
   status(): DaemonStatus;
   /** Where in-process TypeScript agents are defined (§11.10). */
   readonly agents: InProcessRegistry;
@@ -174,6 +225,11 @@ function isAgentRunners(a: AgentRunnersOptions | AgentRunners): a is AgentRunner
 class Daemon extends EventEmitter<RemoteDaemonEvents> implements RemoteDaemon {
   readonly executor: Executor;
   readonly agents: InProcessRegistry;
+  readonly proxy: ProxyApi;
+  readonly #endpoint: IpcProxyEndpoint;
+  #bridge: BridgeServer | undefined;
+  #draining = false;
+  #graceful: Promise<ShutdownOutcome> | undefined;
   readonly #options: RemoteDaemonOptions;
   readonly #env: NodeJS.ProcessEnv;
   readonly #credentials: ListenerCredentials;
@@ -207,6 +263,12 @@ class Daemon extends EventEmitter<RemoteDaemonEvents> implements RemoteDaemon {
     });
     const runners = options.agents !== undefined && isAgentRunners(options.agents) ? options.agents : createAgentRunners(options.agents ?? {});
     this.agents = runners.registry;
+    this.#endpoint = new IpcProxyEndpoint({
+      logger: log,
+      ...(options.proxy?.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.proxy.requestTimeoutMs } : {}),
+    });
+    this.proxy = createProxyApi(this.#endpoint, options.proxy?.nodeName !== undefined ? { nodeName: options.proxy.nodeName } : {});
+    this.agents.proxy = this.proxy;
     this.executor = createExecutor({
       runner: runners,
       runAlert: async (alert) => {
@@ -245,6 +307,7 @@ class Daemon extends EventEmitter<RemoteDaemonEvents> implements RemoteDaemon {
     try {
       const where = await listener.listen(resolvePort(this.#options.port, env), host);
       this.#log.info(where, 'listening');
+      await this.#startBridge();
       this.emit('listening', where);
       return where;
     } catch (err) {
@@ -254,9 +317,23 @@ class Daemon extends EventEmitter<RemoteDaemonEvents> implements RemoteDaemon {
     }
   }
 
+  async #startBridge(): Promise<void> {
+    const b = this.#options.bridge;
+    if (!b || this.#bridge) return;
+    try {
+      this.#bridge = await startBridge({ path: b.path, api: this.proxy, logger: this.#log });
+    } catch (err) {
+      if (!b.optional) {
+        await this.#listener?.close();
+        throw err;
+      }
+      this.#log.warn({ path: b.path, ...errorFields(err) }, 'local bridge not started');
+    }
+  }
+
   acceptStream(stream: Duplex, options: AcceptStreamOptions = {}): boolean {
     const remote = options.remote ?? 'stream';
-    if (this.#closing || !this.#admitStream(stream, remote)) {
+    if (this.#closing || this.#draining || !this.#admitStream(stream, remote)) {
       stream.destroy();
       return false;
     }
@@ -280,7 +357,51 @@ class Daemon extends EventEmitter<RemoteDaemonEvents> implements RemoteDaemon {
       connections,
       pendingHandshakes: this.#gate.size,
       executor: this.executor.status(),
+      proxy: this.#endpoint.status(),
+      ...(this.#bridge ? { bridge: this.#bridge.path } : {}),
+      ...(this.#draining ? { shuttingDown: true } : {}),
     };
+  }
+
+  shutdown(options: { readonly waitMs?: number } = {}): Promise<ShutdownOutcome> {
+    this.#graceful ??= this.#gracefulShutdown(options.waitMs ?? this.#options.shutdownWaitMs ?? DEFAULT_SHUTDOWN_WAIT_MS);
+    return this.#graceful;
+  }
+
+  async #gracefulShutdown(waitMs: number): Promise<ShutdownOutcome> {
+    const provider = this.#closing ? undefined : this.#endpoint.requestShutdown();
+    if (provider === undefined) {
+      this.#log.info({}, 'no IPC provider: stopping at once');
+      await this.close();
+      return 'no-provider';
+    }
+    // §8.9: no new connections from now on; those open stay.
+    this.#draining = true;
+    this.emit('shutdownRequested', { provider });
+    void this.#listening?.then(() => this.#listener?.close()).catch(() => {});
+    const ep = this.#endpoint;
+    const outcome = await new Promise<ShutdownOutcome>((resolve) => {
+      let acked = false;
+      const onAck = (): void => {
+        acked = true;
+        this.#log.info({ waitMs }, 'waiting for the cluster to stop this node\'s resources and disconnect');
+      };
+      const onNack = (): void => done('nack');
+      const onRemoved = (_id: string, remaining: number): void => {
+        if (remaining === 0) done(acked ? 'acked' : 'providers-gone');
+      };
+      const timer = waitMs > 0 ? setTimeout(() => done('timeout'), waitMs) : undefined;
+      const done = (o: ShutdownOutcome): void => {
+        if (timer) clearTimeout(timer);
+        ep.off('shutdownAck', onAck).off('shutdownNack', onNack).off('providerRemoved', onRemoved);
+        resolve(o);
+      };
+      ep.on('shutdownAck', onAck).on('shutdownNack', onNack).on('providerRemoved', onRemoved);
+      if (ep.providers.length === 0) done('providers-gone');
+    });
+    this.#log[outcome === 'timeout' ? 'warn' : 'info']({ outcome }, 'graceful shutdown: stopping');
+    await this.close();
+    return outcome;
   }
 
   close(): Promise<void> {
@@ -293,9 +414,12 @@ class Daemon extends EventEmitter<RemoteDaemonEvents> implements RemoteDaemon {
     const listening = this.#listening?.catch(() => undefined);
     const stopped = listening?.then(() => this.#listener?.close());
     this.#gate.abortAll();
+    this.#endpoint.close();
+    const bridge = this.#bridge?.close();
     for (const s of [...this.#sessions]) s.close(new SessionError(SessionErrorCode.DaemonClosing, 'the daemon is shutting down'));
     await this.executor.close();
     await stopped;
+    await bridge;
   }
 
   #uptimeSec(): number {
@@ -304,7 +428,7 @@ class Daemon extends EventEmitter<RemoteDaemonEvents> implements RemoteDaemon {
 
   /** Limits checked at TCP accept: refuse before any TLS work. */
   #admit(raw: net.Socket, remote: string): boolean {
-    if (this.#closing || !this.#admitStream(raw, remote)) return false;
+    if (this.#closing || this.#draining || !this.#admitStream(raw, remote)) return false;
     const ticket = this.#gate.enter(remote, () => raw.destroy());
     /* c8 ignore next -- #admitStream checked the gate just before */
     if (!ticket) return false;
@@ -349,6 +473,7 @@ class Daemon extends EventEmitter<RemoteDaemonEvents> implements RemoteDaemon {
       idleTimeoutMs: limits.idleTimeoutMs ?? 0,
       uptimeSec: () => this.#uptimeSec(),
       ...(this.#env.PCMK_node_start_state ? { nodeStartState: this.#env.PCMK_node_start_state } : {}),
+      ipc: this.#endpoint,
       nextFrameId: () => (this.#frameId = this.#frameId >= 0xffff_ffff_ffff_ffffn ? 1n : this.#frameId + 1n),
       logger: this.#log,
     });
@@ -357,11 +482,13 @@ class Daemon extends EventEmitter<RemoteDaemonEvents> implements RemoteDaemon {
     stream.once('close', () => ticket.release());
     session.once('registered', () => {
       ticket.release();
+      if (session.ipcProvider) this.#endpoint.addProvider(session.id, (m) => void session.sendIpc(m));
       this.emit('connect', this.#connectionStatus(session));
     });
     session.once('close', (reason) => {
       ticket.release();
       this.#sessions.delete(session);
+      this.#endpoint.removeProvider(session.id);
       const registered = session.since !== undefined;
       this.#log[registered ? 'info' : 'debug']({ client: session.id, remote, name: session.name ?? null, reason: reason.code }, 'connection closed');
       this.emit('disconnect', { id: session.id, remote, registered }, reason);

@@ -8,6 +8,8 @@ export {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   DEFAULT_MAX_CLIENTS,
   DEFAULT_MAX_PENDING_HANDSHAKES,
+  DEFAULT_SHUTDOWN_WAIT_MS,
+  type ShutdownOutcome,
   type AcceptStreamOptions,
   type ConnectionStatus,
   type DaemonLimits,
@@ -26,3 +28,5 @@ export type { AlertRunner as ExecutorAlertRunner } from './executor/index.js';
 export { ALERT_DRAIN_GRACE_MS, systemClock, ExecutorError, ExecutorErrorCode, isExecutorError, actionKey } from './executor/index.js';
 export type { ActionStatus, ClientStatus, ExecutorStatus, ResourceStatus, RunStatus } from './executor/index.js';
 export * from './agents/index.js';
+export * from './ipc-proxy/index.js';
+export * from './bridge/index.js';

@@ -27,6 +27,10 @@ export interface RawRemotedOptions {
   readonly ocfRoot?: string;
   /** `--agents`, repeatable. */
   readonly agents?: readonly string[];
+  /** `--bridge PATH`; `--no-bridge` is `false`. */
+  readonly bridge?: string | boolean;
+  readonly shutdownWait?: string;
+  readonly nodeName?: string;
 }
 
 /** Where the status endpoint listens. */
@@ -48,6 +52,28 @@ export interface RemotedOptions {
   readonly ocfRoot?: string;
   /** Modules of in-process agents (agent-modules.ts), in command-line order. */
   readonly agentModules?: readonly string[];
+  /**
+   * The local bridge's socket when named (spec/protocol.md §8.13): `--bridge`,
+   * else `PCMK_REMOTE_BRIDGE`. Absent: the default path, where a failure is
+   * only logged (see {@link bridgeOf}); `false`: `--no-bridge`.
+   */
+  readonly bridge?: string | false;
+  /** `--shutdown-wait MS`: longest graceful-shutdown wait for the cluster (§8.14). */
+  readonly shutdownWaitMs?: number;
+  /** `--node-name`: this node's cluster name for the proxy API. */
+  readonly nodeName?: string;
+}
+
+/** Default socket of the local bridge (same as src/server/bridge/protocol.ts). */
+export const DEFAULT_BRIDGE_SOCKET = '/run/pcmk-remote/bridge.sock';
+
+/**
+ * The bridge the daemon serves: on by default. A path someone named must
+ * work; the default one may fail (a run without root) and is then skipped.
+ */
+export function bridgeOf(o: RemotedOptions): { path: string; optional: boolean } | undefined {
+  if (o.bridge === false) return undefined;
+  return o.bridge !== undefined ? { path: o.bridge, optional: false } : { path: DEFAULT_BRIDGE_SOCKET, optional: true };
 }
 
 function usage(message: string): CliError {
@@ -117,9 +143,22 @@ export function parseRemotedOptions(raw: RawRemotedOptions, env: NodeJS.ProcessE
   if (raw.ocfRoot !== undefined && raw.ocfRoot === '') throw usage('--ocf-root: empty path');
   if (raw.agents?.some((a) => a.trim() === '')) throw usage('--agents: empty module path');
 
+  if (raw.bridge === '') throw usage('--bridge: empty path');
+  const envBridge = nonEmpty(env.PCMK_REMOTE_BRIDGE);
+  const bridge = raw.bridge === false ? false : typeof raw.bridge === 'string' ? raw.bridge : envBridge;
+  let shutdownWaitMs: number | undefined;
+  if (raw.shutdownWait !== undefined) {
+    shutdownWaitMs = /^\d+$/.test(raw.shutdownWait.trim()) ? Number(raw.shutdownWait.trim()) : Number.NaN;
+    if (!Number.isSafeInteger(shutdownWaitMs)) throw usage(`--shutdown-wait: expected milliseconds, got '${raw.shutdownWait}'`);
+  }
+  if (raw.nodeName !== undefined && raw.nodeName.trim() === '') throw usage('--node-name: empty name');
+
   return {
     ...(address !== undefined ? { address } : {}),
     port,
+    ...(bridge !== undefined ? { bridge } : {}),
+    ...(shutdownWaitMs !== undefined ? { shutdownWaitMs } : {}),
+    ...(raw.nodeName !== undefined ? { nodeName: raw.nodeName.trim() } : {}),
     ...(raw.authkey !== undefined ? { authkeyPath: raw.authkey } : {}),
     ...(raw.devKey !== undefined && raw.devKey !== false ? { devKey: typeof raw.devKey === 'string' ? { path: raw.devKey } : {} } : {}),
     logLevel,

@@ -13,7 +13,7 @@ import { describeError } from '../exit-codes.js';
 import { loadAgentModule, type AgentDefiner, type LoadedAgentModule } from './agent-modules.js';
 import { describeCredentials, resolveCredentials, type DaemonCredentials } from './credentials.js';
 import { createDaemonLogger, type DaemonLog } from './logger.js';
-import { DEFAULT_DAEMON_PORT, LOG_LEVELS, parseRemotedOptions, type RawRemotedOptions, type RemotedOptions } from './options.js';
+import { bridgeOf, DEFAULT_DAEMON_PORT, LOG_LEVELS, parseRemotedOptions, type RawRemotedOptions, type RemotedOptions } from './options.js';
 
 /** Exit statuses of `pcmk-remoted`. */
 export const RemotedExit = {
@@ -43,6 +43,9 @@ export interface DaemonStartOptions {
   env?: NodeJS.ProcessEnv;
   agents?: { ocfRoot?: string };
   logger?: DaemonLoggerLike;
+  bridge?: { path: string; optional?: boolean };
+  shutdownWaitMs?: number;
+  proxy?: { nodeName?: string };
 }
 
 /** What this program uses of a daemon. */
@@ -51,6 +54,8 @@ export interface DaemonHandle {
   readonly agents: AgentDefiner;
   listen(): Promise<{ address: string; port: number }>;
   close(): Promise<void>;
+  /** Graceful stop through the cluster (§8.9); when absent, `close` alone. */
+  shutdown?(): Promise<string>;
   status(): unknown;
   on?(event: 'error', listener: (err: Error) => void): unknown;
 }
@@ -87,8 +92,14 @@ Environment (the command line wins):
   PCMK_debug                              yes/true/1 (or a list naming pacemaker-remoted): log level debug
   PCMK_logfile                            log file ("none": standard error)
 
-Prints one line on standard output once listening. SIGTERM or SIGINT closes
-the connections and exits 0. Exit status: 0 stopped, 1 failed to start,
+  PCMK_REMOTE_BRIDGE                      socket of the local bridge (default /run/pcmk-remote/bridge.sock)
+
+Prints one line on standard output once listening. SIGTERM or SIGINT stops
+gracefully: with a cluster connected, the daemon asks it to stop this node's
+resources (shutdown_req), stops listening, and exits once the cluster has
+disconnected (at most --shutdown-wait, default 25 min) or at once if the
+cluster refuses; without one it exits at once. A second signal more than a
+second later exits immediately. Exit status: 0 stopped, 1 failed to start,
 2 usage.`;
 
 /** Parse `argv` (arguments only), run the daemon until `deps.signal` fires, return the exit status. */
@@ -143,6 +154,10 @@ function parseCommandLine(argv: readonly string[], deps: RemotedDeps): RawRemote
     .option('--status-socket <path>', 'serve GET /status and /healthz over HTTP on this Unix socket (mode 0600)')
     .option('--status-port <port>', 'serve them on 127.0.0.1:PORT instead')
     .option('--ocf-root <dir>', 'OCF_ROOT for ocf agents (default /usr/lib/ocf)')
+    .option('--bridge <path>', 'local bridge socket for `pcmk-remote attr`/`cib` (default PCMK_REMOTE_BRIDGE, else /run/pcmk-remote/bridge.sock)')
+    .option('--no-bridge', 'do not serve the local bridge')
+    .option('--shutdown-wait <ms>', 'longest wait of a graceful shutdown for the cluster (default 1500000 = 25 min; 0 = no limit)')
+    .option('--node-name <name>', "this node's name in the cluster, for attribute commands that name no node")
     .addOption(
       new Option('--agents <module>', 'load in-process agents from MODULE: it exports `agents` ({"ocf:acme:Counter": agent, ...}) or `defineAgents(registry)`; repeatable').argParser(
         (v: string, acc: string[] = []) => [...acc, v],
@@ -197,6 +212,9 @@ async function serve(options: RemotedOptions, log: DaemonLog, deps: RemotedDeps)
       port: options.port,
       env: deps.env,
       ...(options.ocfRoot !== undefined ? { agents: { ocfRoot: options.ocfRoot } } : {}),
+      ...(bridgeOf(options) !== undefined ? { bridge: bridgeOf(options)! } : {}),
+      ...(options.shutdownWaitMs !== undefined ? { shutdownWaitMs: options.shutdownWaitMs } : {}),
+      ...(options.nodeName !== undefined ? { proxy: { nodeName: options.nodeName } } : {}),
       logger,
     });
     daemon.on?.('error', (err) => logger.error({ err }, 'daemon error'));
@@ -231,6 +249,8 @@ async function serve(options: RemotedOptions, log: DaemonLog, deps: RemotedDeps)
   await aborted(deps.signal);
   logger.info({ reason: String(deps.signal.reason ?? 'stop') }, 'stop requested');
   try {
+    // §8.9: let the cluster stop this node's resources first.
+    if (daemon.shutdown) logger.info({ outcome: await daemon.shutdown() }, 'graceful shutdown done');
     await cleanup();
   } catch (err) {
     logger.error({ err }, 'shutdown failed');

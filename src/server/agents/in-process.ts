@@ -5,6 +5,7 @@
  * `{ rc, output, exitReason }`. Timeouts and cancellation abort that signal;
  * a thrown error becomes rc 1 with status error.
  */
+import type { ProxyApi } from '../ipc-proxy/api.js';
 import { ExecStatus, OcfExit } from '../../protocol/constants.js';
 import { AgentError, AgentErrorCode } from './errors.js';
 import { clampReason } from './exit-reason.js';
@@ -24,6 +25,12 @@ export interface InProcessContext {
   readonly timeoutMs: number;
   /** Aborted on timeout, cancel or shutdown: stop work and return. */
   readonly signal: AbortSignal;
+  /**
+   * The daemon's IPC proxy (§8.12): node attributes and the CIB of the
+   * cluster. Absent when the registry runs outside a daemon. Its
+   * `nodeName` is preset from `CRM_meta_on_node` when the action carries it.
+   */
+  readonly proxy?: ProxyApi;
 }
 
 /** What an action method may return: an OCF code, or a code with output and exit reason (rc defaults to 0). */
@@ -51,6 +58,8 @@ interface Entry {
 /** The set of in-process agents, keyed by class (case-insensitive), provider and type. */
 export class InProcessRegistry {
   private readonly agents = new Map<string, Entry>();
+  /** Handed to every action as `ctx.proxy`; the daemon sets it. */
+  proxy: ProxyApi | undefined;
 
   /**
    * Adds an agent, e.g. `define('ocf', 'acme', 'Counter', impl)`. Classes
@@ -85,7 +94,7 @@ export class InProcessRegistry {
   /** Runs `action` on its in-process agent; undefined when none is defined. */
   run(action: AgentAction): Promise<AgentResult> | undefined {
     const entry = this.agents.get(key(action.standard, action.provider, action.agent));
-    return entry === undefined ? undefined : runEntry(entry, action);
+    return entry === undefined ? undefined : runEntry(entry, action, this.proxy);
   }
 
   /** This registry as an {@link AgentRunner} for the classes it has agents of; unknown agents are not installed. */
@@ -123,7 +132,14 @@ function handlerOf(impl: InProcessAgent, action: string): InProcessHandler | und
   return undefined;
 }
 
-async function runEntry(entry: Entry, action: AgentAction): Promise<AgentResult> {
+/** The proxy with `nodeName` taken from the action's `CRM_meta_on_node` (the name the cluster knows this node by). */
+function proxyFor(proxy: ProxyApi, params: Readonly<Record<string, string>>): ProxyApi {
+  const onNode = params.CRM_meta_on_node;
+  if (onNode === undefined || onNode === '') return proxy;
+  return proxy.withNode(onNode);
+}
+
+async function runEntry(entry: Entry, action: AgentAction, proxy?: ProxyApi): Promise<AgentResult> {
   if (action.signal.aborted) return CANCELLED;
   const handler = handlerOf(entry.impl, action.action);
   if (handler === undefined) {
@@ -163,6 +179,7 @@ async function runEntry(entry: Entry, action: AgentAction): Promise<AgentResult>
     intervalMs: action.intervalMs,
     timeoutMs: action.timeoutMs,
     signal: ctl.signal,
+    ...(proxy ? { proxy: proxyFor(proxy, action.params) } : {}),
   };
   const finished = (async (): Promise<AgentResult> => {
     try {

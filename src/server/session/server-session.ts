@@ -36,8 +36,8 @@ export const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 export const REFUSAL_FLUSH_MS = 2000;
 
 /**
- * Messages of an IPC provider (§8): `ipc_fwd` requests. The IPC proxy is
- * not part of this daemon yet; {@link refuseIpc} answers them.
+ * Messages of an IPC provider (§8): `ipc_fwd` requests. The daemon plugs in
+ * its proxy endpoint (§8.11); without one, {@link refuseIpc} answers them.
  */
 export interface IpcHandler {
   /** Handle one `ipc_fwd` of client `clientId`; returns the reply's `lrmd_rc`. */
@@ -170,6 +170,16 @@ export class ServerSession extends EventEmitter<ServerSessionEvents> {
   /** Why the session closed, once it has. */
   get closeReason(): SessionError | undefined {
     return this.#state === 'closed' ? this.#reason : undefined;
+  }
+
+  /**
+   * Send a daemon → provider IPC proxy message (§8.3) as a notification.
+   * Nothing happens once the session closed; returns false then.
+   */
+  sendIpc(message: IpcProxy): boolean {
+    if (this.#state !== 'registered') return false;
+    void this.#send(message, this.#choice.encoding);
+    return true;
   }
 
   /**
@@ -321,7 +331,7 @@ export class ServerSession extends EventEmitter<ServerSessionEvents> {
   }
 
   /** Queue one message; resolves when written, never rejects. */
-  #send(msg: Outgoing | Reply, encoding: Encoding): Promise<void> {
+  #send(msg: Outgoing | Reply | IpcProxy, encoding: Encoding): Promise<void> {
     if (this.#state === 'closed') return Promise.resolve();
     let frame;
     try {
