@@ -6,27 +6,10 @@
 import type { RawXml } from '../../protocol/messages/common.js';
 import type { XmlElement } from '../../protocol/xml/types.js';
 
-/** IPC endpoint names a remote daemon proxies (§8.4); `cib_shm` arrives as `cib_rw`. */
-export const IpcServer = {
-  cibRo: 'cib_ro',
-  cibRw: 'cib_rw',
-  cibShm: 'cib_shm',
-  attrd: 'attrd',
-  fencer: 'stonith-ng',
-  controller: 'crmd',
-  pacemakerd: 'pacemakerd',
-} as const;
+// The wire names and flag bits live with the other constants (§8.2, §8.4).
+import { IpcFlag, IpcServer } from '../../protocol/constants.js';
+export { IpcFlag, IpcServer };
 export type IpcServer = (typeof IpcServer)[keyof typeof IpcServer];
-
-/** libqb/Pacemaker IPC header flag bits that matter to a provider (§8.2). */
-export const IpcFlag = {
-  compressed: 0x1,
-  proxied: 0x100,
-  /** The local caller waits for a response to this request. */
-  clientResponse: 0x200,
-  serverEvent: 0x10000,
-  proxiedRelayResponse: 0x40000,
-} as const;
 
 /** A message body: a parsed element, a relayed raw element, or XML text of one element. */
 export type IpcBody = XmlElement | RawXml | string;
