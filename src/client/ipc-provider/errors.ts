@@ -10,9 +10,9 @@ export const IpcProviderErrorCode = {
   SessionClosed: 'IPC_SESSION_CLOSED',
   /** A body is not exactly one well-formed XML element (§8.2). */
   BadBody: 'IPC_BAD_BODY',
-  /** A CIB query's XPath lies outside the supported subset (§8.12). */
+  /** A CIB query's XPath lies outside the supported subset (§8.16). */
   BadXpath: 'IPC_BAD_XPATH',
-  /** The seed CIB is not a `<cib>` document with a configuration (§8.12). */
+  /** The seed CIB is not a `<cib>` document with a configuration (§8.16). */
   BadCib: 'IPC_BAD_CIB',
 } as const;
 export type IpcProviderErrorCode = (typeof IpcProviderErrorCode)[keyof typeof IpcProviderErrorCode];

@@ -1,7 +1,7 @@
 // Replays the IPC traffic captured from the real tools (data/real-tools-capture.json,
 // see its "source") through the provider and the in-memory backend: every
 // answer must match what was sent to the real daemon then, apart from the
-// random client ids (spec/protocol.md §8.12).
+// random client ids (spec/protocol.md §8.16).
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { createIpcProvider, createMemoryBackend } from '../../../src/client/index.js';

@@ -1,6 +1,6 @@
 /**
  * The attribute manager's IPC endpoint (`attrd`) answered in memory
- * (spec/protocol.md §8.12): updates, queries, peer removal, failure
+ * (spec/protocol.md §8.16): updates, queries, peer removal, failure
  * clearing. Values are kept per attribute and node, and written at once
  * to the status section of a {@link CibStore} (unless private), where
  * `crm_attribute -G -l reboot` reads them.

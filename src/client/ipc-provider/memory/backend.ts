@@ -1,6 +1,6 @@
 /**
  * A ready-made in-memory backend for the IPC provider (spec/protocol.md
- * §8.12): one CIB document shared by the CIB endpoints, the attribute
+ * §8.16): one CIB document shared by the CIB endpoints, the attribute
  * manager (which writes transient attributes into its status section) and
  * the controller's node queries; the fencer answers with an empty history. For tests, examples and `pcmk-remote
  * provide`; not a cluster.

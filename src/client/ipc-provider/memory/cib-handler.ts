@@ -1,6 +1,6 @@
 /**
  * The CIB manager's IPC endpoints (`cib_ro`, `cib_rw`, `cib_shm`) answered
- * from a {@link CibStore} (spec/protocol.md §8.12): sign-on, notification
+ * from a {@link CibStore} (spec/protocol.md §8.16): sign-on, notification
  * filters, queries and simple writes, with replies shaped as the real
  * manager's.
  */

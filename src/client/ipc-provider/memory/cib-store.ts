@@ -1,6 +1,6 @@
 /**
  * An in-memory CIB document for the IPC provider's test backend
- * (spec/protocol.md §8.12): section lookup, XPath queries shaped as the
+ * (spec/protocol.md §8.16): section lookup, XPath queries shaped as the
  * CIB manager answers them, simple writes, and the transient node
  * attributes the attribute manager keeps in the status section.
  */

@@ -1,7 +1,7 @@
 /**
  * The controller's IPC endpoint (`crmd`) answered in memory, the way the
  * real controller serves its own proxied sessions (spec/protocol.md §8.5,
- * §8.12): an `<ack>` response at once, the real answer as an event.
+ * §8.16): an `<ack>` response at once, the real answer as an event.
  * Answers `node-info` (what `crm_node -n` and `crm_attribute` ask),
  * `ping` and `list-nodes`; other tasks get the ack only.
  */

@@ -1,6 +1,6 @@
 /**
  * The fencer's IPC endpoint (`stonith-ng`) answered in memory
- * (spec/protocol.md §8.12): sign-on, notification filters and an empty
+ * (spec/protocol.md §8.16): sign-on, notification filters and an empty
  * fencing history, which is what `crm_mon` asks. Other operations are
  * answered "not supported".
  */

@@ -1,5 +1,5 @@
 /**
- * The in-memory backend of the IPC provider (spec/protocol.md §8.12).
+ * The in-memory backend of the IPC provider (spec/protocol.md §8.16).
  */
 export { createMemoryBackend, type MemoryBackend, type MemoryBackendOptions } from './backend.js';
 export { CibStore, CibRc, CibCallOpt, type CibResult, type CibStoreEvents } from './cib-store.js';

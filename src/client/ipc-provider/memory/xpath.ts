@@ -1,6 +1,6 @@
 /**
  * The part of XPath 1.0 that Pacemaker's tools put in CIB queries
- * (spec/protocol.md §8.12): absolute location paths with `/` and `//`,
+ * (spec/protocol.md §8.16): absolute location paths with `/` and `//`,
  * unions, name tests and `*`, `..`, and predicates built from attribute
  * tests, string literals, numbers (position), `=`, `!=`, `and`, `or`,
  * `not()`, `translate()`, `contains()`, `starts-with()`, `concat()`,

@@ -1,4 +1,4 @@
-// The in-memory CIB (spec/protocol.md §8.12): sections, query shapes, writes,
+// The in-memory CIB (spec/protocol.md §8.16): sections, query shapes, writes,
 // transient attributes.
 import t from 'tap';
 import { CibCallOpt, CibRc, CibStore, IpcProviderErrorCode } from '../../../../src/client/index.js';

@@ -1,5 +1,5 @@
 // The in-memory backend's handlers, one endpoint at a time (spec/protocol.md
-// §8.12), with request shapes as the 2.1.5 tools send them
+// §8.16), with request shapes as the 2.1.5 tools send them
 // (../data/real-tools-capture.json).
 import t from 'tap';
 import {

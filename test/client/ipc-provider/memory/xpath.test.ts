@@ -1,4 +1,4 @@
-// The XPath subset of CIB queries (spec/protocol.md §8.12), including the
+// The XPath subset of CIB queries (spec/protocol.md §8.16), including the
 // exact expressions crm_attribute 2.1.5 sends (see ../data/real-tools-capture.json).
 import t from 'tap';
 import { compileXpath, evaluateXpath, IpcProviderErrorCode } from '../../../../src/client/index.js';
