@@ -54,6 +54,11 @@ const byCode: Readonly<Record<string, ExitCode>> = {
   AUTHKEY_EMPTY: ExitCode.Connection,
   PSK_TOO_LONG: ExitCode.Connection,
   TLS_HANDSHAKE_FAILED: ExitCode.Connection,
+  // The built-in TLS 1.3 engine (§4.9): a wrong key, an alert, a broken record.
+  TLS_PSK_MISMATCH: ExitCode.Connection,
+  TLS_ALERT: ExitCode.Connection,
+  TLS_BAD_RECORD: ExitCode.Connection,
+  TLS_DECRYPT_ERROR: ExitCode.Connection,
   CONNECT_FAILED: ExitCode.Connection,
   CLOSED: ExitCode.Connection,
   CONNECT_TIMEOUT: ExitCode.Timeout,

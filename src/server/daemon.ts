@@ -14,7 +14,7 @@ import type tls from 'node:tls';
 import { DEFAULT_MAX_FRAME_SIZE } from '../protocol/header.js';
 import type { Encoding } from '../protocol/frame.js';
 import { loadAuthKey, type LoadAuthKeyOptions } from '../transport/authkey.js';
-import { assertUsablePsk, DEFAULT_REMOTE_PORT } from '../transport/psk-tls.js';
+import { assertUsablePsk, DEFAULT_REMOTE_PORT, type PskEngine } from '../transport/psk-tls.js';
 import type { X509Credentials } from '../transport/x509-tls.js';
 import { startBridge, type BridgeServer } from './bridge/server.js';
 import { createProxyApi, type ProxyApi } from './ipc-proxy/api.js';
@@ -70,6 +70,8 @@ export interface DaemonLimits {
 export interface RemoteDaemonOptions {
   /** The PSK; else loaded with `loadAuthKey(authkey)` (§4.1). Ignored in X.509 mode. */
   readonly key?: Uint8Array;
+  /** PSK engine (§4.9): `auto` (default) serves keys over 512 bytes with the built-in TLS 1.3 engine. */
+  readonly engine?: PskEngine;
   /** Key file lookup when `key` is absent; `env` defaults to {@link RemoteDaemonOptions.env}. */
   readonly authkey?: LoadAuthKeyOptions;
   /** X.509 mode instead of PSK (§4.6). */
@@ -205,7 +207,7 @@ export async function createRemoteDaemon(options: RemoteDaemonOptions = {}): Pro
     credentials = { x509: options.x509 };
   } else {
     const key = options.key ?? (await loadAuthKey({ env, ...options.authkey })).key;
-    assertUsablePsk(key);
+    assertUsablePsk(key, options.engine);
     credentials = { key };
   }
   return new Daemon(options, env, credentials);
@@ -292,6 +294,7 @@ class Daemon extends EventEmitter<RemoteDaemonEvents> implements RemoteDaemon {
     const limits = this.#options.limits ?? {};
     const listener = new TlsListener({
       credentials: this.#credentials,
+      ...(this.#options.engine !== undefined ? { engine: this.#options.engine } : {}),
       // node:tls's own limit is only a backstop behind the gate's (TLS and register together).
       handshakeTimeoutMs: (limits.handshakeTimeoutMs || DEFAULT_HANDSHAKE_TIMEOUT_MS) + 1000,
       admit: (raw) => this.#admit(raw, remoteOf(raw)),

@@ -55,7 +55,7 @@ if (opensslUnavailable && process.env.CI) {
       'a partial X.509 environment is an error, not a silent fall back to PSK',
     );
     await t.rejects(
-      connectClient({ port, x509: 'env', env: {}, key: new Uint8Array(600) }),
+      connectClient({ port, x509: 'env', env: {}, key: new Uint8Array(65_537) }),
       { code: 'PSK_TOO_LONG' },
       'no PCMK_*_file at all: PSK mode',
     );

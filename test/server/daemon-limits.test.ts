@@ -187,7 +187,8 @@ t.test('key file, PCMK_remote_port, PCMK_remote_address, node start state', asyn
 t.test('set-up failures', async (t) => {
   await t.rejects(createRemoteDaemon({ authkey: { path: '/nonexistent/authkey' } }), { code: 'AUTHKEY_MISSING' });
   await t.rejects(createRemoteDaemon({ key: new Uint8Array(0) }), { code: 'AUTHKEY_EMPTY' });
-  await t.rejects(createRemoteDaemon({ key: new Uint8Array(513) }), { code: 'PSK_TOO_LONG' });
+  await t.rejects(createRemoteDaemon({ key: new Uint8Array(65_537) }), { code: 'PSK_TOO_LONG' }, "over the built-in engine's limit");
+  await t.rejects(createRemoteDaemon({ key: new Uint8Array(513), engine: 'node' }), { code: 'PSK_TOO_LONG' }, "over node:tls's limit when node:tls is forced");
   const { port } = await start(t);
   const other = await createRemoteDaemon({ key, address: '127.0.0.1', port });
   t.teardown(() => other.close());
