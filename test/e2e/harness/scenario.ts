@@ -240,18 +240,23 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
       if (o.kind === 'real') await new Promise((r) => setTimeout(r, REAL_SETTLE_MS));
       // A loaded machine can stall the controller (seen once: no transition for
       // 20 s after the cleanup, then "High CPU load detected"); a second cleanup
-      // after 20 s is allowed and reported in the detail.
+      // after 20 s is allowed and reported in the detail. The control daemon
+      // may still lose register replies for 30 s or more after the pause
+      // (measured: 13 failed registers, recovered after 31 s; once not within
+      // 50 s), so it gets more cleanups and a longer limit: it is the control,
+      // not the subject.
+      const maxCleanups = o.kind === 'real' ? 4 : 2;
       let cleanups = 0;
       let lastCleanup = 0;
       const r2 = await timed('recovery', async () => {
-        if (cleanups === 0 || (cleanups < 2 && performance.now() - lastCleanup > 20_000)) {
+        if (cleanups === 0 || (cleanups < maxCleanups && performance.now() - lastCleanup > 20_000)) {
           await cluster!.tool(['crm_resource', '--cleanup']);
           cleanups++;
           lastCleanup = performance.now();
         }
         const x = await monSaved();
         return nodeUp(x) && startedOnRemote(x, DUMMY) && startedOnRemote(x, COUNTER);
-      }, 50_000, 200);
+      }, o.kind === 'real' ? 85_000 : 50_000, 200);
       timings.recoveryMs = Math.round(performance.now() - s2);
       check('faults', 'after a restart of the daemon and crm_resource --cleanup the node and its resources recover', !r2.error, r2.error ? `${r2.error}; ${JSON.stringify({ node: nodeAttr(lastXml, REMOTE_NODE, 'online'), remote: rscOn(lastXml, REMOTE_NODE), dummy: rscOn(lastXml, DUMMY), counter: rscOn(lastXml, COUNTER) })}` : `${timings.recoveryMs} ms (${cleanups} cleanup${cleanups > 1 ? 's' : ''})`);
     } catch (err) {
