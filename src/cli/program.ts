@@ -201,7 +201,8 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       .command('get')
       .argument('<name>')
       .option('--lifetime <lifetime>', 'reboot (default) or forever')
-      .option('--node <name>', 'node name (default OCF_RESKEY_CRM_meta_on_node; none: every node)')
+      .option('--node <name>', 'node name (default OCF_RESKEY_CRM_meta_on_node, else this node as the cluster names it)')
+      .option('--all', "every node's value (transient attributes)")
       .description('print a node attribute'),
   ).action(async (name: string, o: import('./commands/attr.js').AttrOptions) => {
     status = await (await import('./commands/attr.js')).runAttrGet({ ...o, name }, bridgeDeps);

@@ -43,15 +43,17 @@ t.test('attr and cib through the bridge', async (t) => {
 
   const [a, b] = createMemoryPair();
   daemon.acceptStream(b);
-  const p = await FakeProvider.connect(a, { cib: '<cib epoch="3">\n<status/>\n</cib>' });
+  const p = await FakeProvider.connect(a, { cib: '<cib epoch="3">\n<status/>\n</cib>', nodeName: 'remote1' });
   t.teardown(() => p.close());
   await until(() => daemon.proxy.providers.length === 1);
 
   r = await cli(['attr', 'set', 'color', 'blue'], env);
   t.same(r, { status: 0, out: [], err: [] });
   r = await cli(['attr', 'get', 'color'], env);
-  t.same(r.out, ['remote1=blue'], 'no node known: every node, as attrd_updater -Q -A');
-  r = await cli(['attr', 'get', 'color', '--json'], env);
+  t.same(r.out, ['blue'], 'no node given: this node, as the cluster names it (§8.12.1)');
+  r = await cli(['attr', 'get', 'color', '--all'], env);
+  t.same(r.out, ['remote1=blue'], '--all: every node, as attrd_updater -Q -A');
+  r = await cli(['attr', 'get', 'color', '--all', '--json'], env);
   t.same(JSON.parse(r.out[0]!), { name: 'color', values: [{ node: 'remote1', value: 'blue' }] });
   r = await cli(['attr', 'get', 'color'], { ...env, OCF_RESKEY_CRM_meta_on_node: 'remote1' });
   t.same(r.out, ['blue'], 'the node from the agent environment');
@@ -65,9 +67,9 @@ t.test('attr and cib through the bridge', async (t) => {
   t.equal(r.status, 0);
   t.same(JSON.parse(r.out[0]!), { ok: true, name: 'size', value: '3', node: 'remote1' });
   t.match(p.modifies[0], /name="size" value="3"/);
-  r = await cli(['attr', 'set', 'size', '3', '--lifetime', 'forever'], env);
-  t.equal(r.status, 2, 'forever without a node: usage');
-  t.match(r.err, [/PROXY_NODE_UNKNOWN/]);
+  r = await cli(['attr', 'set', 'size', '4', '--lifetime', 'forever'], env);
+  t.equal(r.status, 0, 'forever without a node: the cluster is asked for the name');
+  t.match(p.modifies.at(-1), /uname="remote1"|name="size" value="4"/);
   r = await cli(['attr', 'set', 'size', '3', '--lifetime', 'always'], env);
   t.equal(r.status, 2);
   r = await cli(['attr', 'set', 'size', '3', '--timeout', 'soon'], env);

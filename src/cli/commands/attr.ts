@@ -34,7 +34,6 @@ const bridgeExit: Readonly<Record<string, ExitCode>> = {
   PROXY_PROVIDER_LOST: ExitCode.Connection,
   PROXY_CLOSED: ExitCode.Connection,
   PROXY_TIMEOUT: ExitCode.Timeout,
-  PROXY_NODE_UNKNOWN: ExitCode.Usage,
   PROXY_BAD_ARGUMENT: ExitCode.Usage,
 };
 
@@ -83,6 +82,8 @@ function lifetimeOf(v: string | undefined): 'reboot' | 'forever' | undefined {
 export interface AttrOptions extends BridgeCommandOptions {
   readonly lifetime?: string;
   readonly node?: string;
+  /** `attr get --all`: every node's transient value. */
+  readonly all?: boolean;
 }
 
 /** `attr set NAME VALUE`. */
@@ -105,15 +106,17 @@ export function runAttrDelete(args: { name: string } & AttrOptions, ctx: BridgeC
 }
 
 /**
- * `attr get NAME`: with a node (given or from the agent environment) its
- * value alone; without, `NODE=VALUE` per node (as `attrd_updater -Q -A`).
- * An attribute without a value exits 1 (code `NOT_REGISTERED`).
+ * `attr get NAME`: one node's value alone: the node given, else the agent
+ * environment's, else this node as the cluster names it (the daemon asks,
+ * spec §8.12.1), as `crm_attribute -G` on a remote node. `--all`:
+ * `NODE=VALUE` per node (as `attrd_updater -Q -A`). An attribute without a
+ * value exits 1 (code `NOT_REGISTERED`).
  */
 export function runAttrGet(args: { name: string } & AttrOptions, ctx: BridgeCommandContext): Promise<number> {
   return runBridgeCommand(ctx, async () => {
     const lifetime = lifetimeOf(args.lifetime);
     const node = attributeNode(args.node, ctx.env);
-    if (node !== undefined || lifetime === 'forever') {
+    if (!args.all || lifetime === 'forever') {
       const value = (await bridgeCall(args, ctx, { op: BridgeOp.attrGet, name: args.name, ...(lifetime ? { lifetime } : {}), ...(node ? { node } : {}) })) as string | null;
       if (value === null) throw new CliError(CliErrorCode.NotRegistered, `attribute ${args.name} is not set${node ? ` on ${node}` : ''}`);
       ctx.out(args.json ? toJson({ name: args.name, ...(node ? { node } : {}), value }) : value);

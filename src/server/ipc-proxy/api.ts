@@ -9,6 +9,7 @@ import type { ProxyBody } from './body.js';
 import { assertCibOk, CibCallOpt, CibConnection, getPermanentNodeAttribute, setPermanentNodeAttribute, CIB_RC_NO_SUCH } from './cib.js';
 import type { IpcProxyEndpoint, OpenSessionOptions, ProxyStatus } from './endpoint.js';
 import { ProxyError, ProxyErrorCode } from './errors.js';
+import { askNodeName } from './node-name.js';
 import type { ProxyRequestOptions, ProxySession } from './session.js';
 
 /** `transient` (until the node reboots: the attribute manager) or `permanent` (the CIB's nodes section). */
@@ -28,7 +29,7 @@ export interface SetAttributeOptions extends CallLimits, OpenSessionOptions {
   /**
    * The node's cluster name. Default {@link ProxyApi.nodeName}; for
    * `reboot` it may stay unknown (the provider fills it in, §8.6), for
-   * `forever` it is required (PROXY_NODE_UNKNOWN).
+   * `forever` it is asked of the cluster when unknown (§8.12.1).
    */
   readonly node?: string;
   /** `reboot` only: keep the value out of the CIB (`attr_is_private`). */
@@ -38,7 +39,7 @@ export interface SetAttributeOptions extends CallLimits, OpenSessionOptions {
 /** Options of {@link ProxyApi.getAttribute}. */
 export interface GetAttributeOptions extends CallLimits, OpenSessionOptions {
   readonly lifetime?: AttributeLifetime;
-  /** Default {@link ProxyApi.nodeName}; required (PROXY_NODE_UNKNOWN). */
+  /** Default {@link ProxyApi.nodeName}, else asked of the cluster (§8.12.1). */
   readonly node?: string;
 }
 
@@ -55,7 +56,8 @@ export interface QueryCibOptions extends CallLimits, OpenSessionOptions {
 export interface ProxyApi {
   /**
    * This node's cluster name, when known, used when a call names no node.
-   * The daemon does not learn it by itself; set it, or pass `node`.
+   * When it is unknown and a call needs it, the cluster is asked
+   * ({@link learnNodeName}).
    */
   nodeName: string | undefined;
   /** The same API with another {@link nodeName}. */
@@ -75,7 +77,12 @@ export interface ProxyApi {
   setAttribute(name: string, value: string, options?: SetAttributeOptions): Promise<void>;
   /** Remove a `reboot` attribute's value (as `attrd_updater -D`). */
   deleteAttribute(name: string, options?: Omit<SetAttributeOptions, 'lifetime'>): Promise<void>;
-  /** One node's value; undefined when unset. Rejects with ProxyError (PROXY_NODE_UNKNOWN without a node). */
+  /**
+   * This node's name as the cluster knows it, asked as `crm_node -n` asks
+   * (§8.12.1); remembered until another provider takes over.
+   */
+  learnNodeName(options?: CallLimits & OpenSessionOptions): Promise<string>;
+  /** One node's value (default this node's); undefined when unset. Rejects with ProxyError. */
   getAttribute(name: string, options?: GetAttributeOptions): Promise<string | undefined>;
   /** Every node's `reboot` value (a query without node, as `attrd_updater -Q -A`); undefined when the attribute does not exist. */
   queryAttribute(name: string, options?: CallLimits & OpenSessionOptions & { readonly node?: string }): Promise<AttributeValue[] | undefined>;
@@ -99,11 +106,13 @@ export function createProxyApi(endpoint: IpcProxyEndpoint, init: { nodeName?: st
     openSession: (server, options) => endpoint.openSession(server, options),
     request: (session, body, options) => session.request(body, options),
 
+    learnNodeName: (options = {}) => learnNodeName(endpoint, options),
+
     async setAttribute(name, value, options = {}) {
       const node = options.node ?? api.nodeName;
       if ((options.lifetime ?? 'reboot') === 'forever') {
-        if (node === undefined) throw new ProxyError(ProxyErrorCode.NodeUnknown, 'a permanent attribute needs the node name');
-        await withCib(endpoint, options, (cib) => setPermanentNodeAttribute(cib, node, name, value, limits(options)));
+        const target = node ?? (await learnNodeName(endpoint, options));
+        await withCib(endpoint, options, (cib) => setPermanentNodeAttribute(cib, target, name, value, limits(options)));
         return;
       }
       await attrdUpdate(endpoint, { name, value, ...(node !== undefined ? { node } : {}), ...(options.private ? { private: true } : {}) }, options);
@@ -115,8 +124,7 @@ export function createProxyApi(endpoint: IpcProxyEndpoint, init: { nodeName?: st
     },
 
     async getAttribute(name, options = {}) {
-      const node = options.node ?? api.nodeName;
-      if (node === undefined) throw new ProxyError(ProxyErrorCode.NodeUnknown, 'reading an attribute needs the node name');
+      const node = options.node ?? api.nodeName ?? (await learnNodeName(endpoint, options));
       if (options.lifetime === 'forever') return withCib(endpoint, options, (cib) => getPermanentNodeAttribute(cib, node, name, limits(options)));
       const values = await attrdQuery(endpoint, name, node, options);
       return values?.find((v) => v.node === node)?.value;
@@ -136,6 +144,23 @@ export function createProxyApi(endpoint: IpcProxyEndpoint, init: { nodeName?: st
     },
   };
   return api;
+}
+
+/** The learned name per endpoint, with the provider that gave it. */
+const learned = new WeakMap<IpcProxyEndpoint, { readonly provider: string; readonly name: Promise<string> }>();
+
+function learnNodeName(endpoint: IpcProxyEndpoint, o: CallLimits & OpenSessionOptions): Promise<string> {
+  const provider = endpoint.providers[0];
+  const known = learned.get(endpoint);
+  if (provider !== undefined && known?.provider === provider) return known.name;
+  const name = askNodeName(endpoint, { ...limits(o), ...sessionOptions(o) });
+  if (provider !== undefined) {
+    const entry = { provider, name };
+    learned.set(endpoint, entry);
+    // A failed question is asked again next time.
+    name.catch(() => learned.get(endpoint) === entry && learned.delete(endpoint));
+  }
+  return name;
 }
 
 function limits(o: CallLimits): CallLimits {

@@ -28,8 +28,6 @@ export const ProxyErrorCode = {
   BadReply: 'PROXY_BAD_REPLY',
   /** A bad argument: an empty attribute name, a body that is not one XML element. */
   BadArgument: 'PROXY_BAD_ARGUMENT',
-  /** The operation needs this node's cluster name and none was given (`node`, `CRM_meta_on_node`). */
-  NodeUnknown: 'PROXY_NODE_UNKNOWN',
   /** The daemon is shutting down or closed. */
   Closed: 'PROXY_CLOSED',
 } as const;

@@ -317,6 +317,11 @@ async function ipcChecks(
       : `the command exited ${set.code}: ${(set.stderr || set.stdout).trim().slice(-400)}`;
     timings.attrVisibleMs = Math.round(performance.now() - s);
     check('ipc', `attr set ${ATTR}=${value} on the remote node reaches the cluster's attrd (attrd_updater -Q -N ${REMOTE_NODE})`, r === undefined, r ?? `${timings.attrVisibleMs} ms: ${q.trim()}`);
+    // The node's own name comes from the controller (node-info, spec §8.12.1):
+    // ours reads the value back for "this node", the control asks crm_node -n.
+    const g = await rns.run(kind === 'ours' ? cli(['attr', 'get', ATTR]) : ['crm_node', '-n'], { timeoutMs: 20_000 });
+    const want = kind === 'ours' ? value : REMOTE_NODE;
+    check('ipc', kind === 'ours' ? `attr get ${ATTR} with no node reads this node's value (name learned from the controller)` : `crm_node -n on the remote node prints ${REMOTE_NODE}`, g.code === 0 && g.stdout.trim() === want, `exit ${g.code}: ${(g.stdout || g.stderr).trim().slice(-300)}`);
   } catch (err) {
     check('ipc', 'attr set reaches attrd', false, String(err));
   }

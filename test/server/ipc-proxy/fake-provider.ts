@@ -148,6 +148,14 @@ export class FakeProvider {
       // A sync call's reply is relayed as the response, an async one as an event (§8.5).
       return wantsResponse ? { response: text } : { events: [text] };
     }
+    // The controller answers node-info for the remote node itself (§8.5) when it knows the name.
+    if (server === 'crmd' && a.crm_task === 'node-info' && this.options.nodeName !== undefined) {
+      return {
+        events: [
+          `<create_reply_adv origin="handle_node_info_request" t="crmd" subt="response" reference="${a.reference}" crm_task="node-info" crm_sys_to="${a.crm_sys_from}" crm_sys_from="crmd"><crm_xml><node crm_subsystem="crmd" id="0" uuid="${this.options.nodeName}" uname="${this.options.nodeName}" crmd="member" remote_node="true"/></crm_xml></create_reply_adv>`,
+        ],
+      };
+    }
     return {};
   }
 }

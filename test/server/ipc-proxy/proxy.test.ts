@@ -83,7 +83,7 @@ for (const tr of transports) {
       t.equal(await daemon.proxy.getAttribute('color', { node: 'remote1' }), 'blue');
       t.equal(await daemon.proxy.getAttribute('nope', { node: 'remote1' }), undefined);
       t.equal(await daemon.proxy.withNode('remote1').getAttribute('color'), 'blue');
-      await t.rejects(daemon.proxy.getAttribute('color'), code(ProxyErrorCode.NodeUnknown));
+      await t.rejects(daemon.proxy.getAttribute('color', { timeoutMs: 300 }), code(ProxyErrorCode.Timeout), 'the name is asked of a cluster that does not answer');
       t.same(await daemon.proxy.queryAttribute('color'), [{ node: 'remote1', value: 'blue' }]);
       t.equal(await daemon.proxy.queryAttribute('nope'), undefined);
       await daemon.proxy.setAttribute('color', 'red', { node: 'other', private: true });
@@ -117,7 +117,7 @@ for (const tr of transports) {
       t.match(p.modifies[1], /<cib_calldata><nvpair id="nodes-remote1-site" name="site" value="B"\/><\/cib_calldata>/);
       t.equal(await daemon.proxy.getAttribute('site', { lifetime: 'forever' }), 'old');
       t.equal(await daemon.proxy.getAttribute('gone', { lifetime: 'forever' }), undefined);
-      await t.rejects(daemon.proxy.withNode(undefined).setAttribute('x', '1', { lifetime: 'forever' }), code(ProxyErrorCode.NodeUnknown));
+      await t.rejects(daemon.proxy.withNode(undefined).setAttribute('x', '1', { lifetime: 'forever', timeoutMs: 300 }), code(ProxyErrorCode.Timeout));
       await t.rejects(daemon.proxy.setAttribute("it's", '1', { lifetime: 'forever' }), code(ProxyErrorCode.BadArgument));
     });
 
@@ -251,4 +251,37 @@ t.test('ipc_fwd for unknown sessions, wrong directions, other providers', async 
   t.equal(s1.closed, false);
   t.same(daemon.proxy.providers, [old.clientId]);
   t.equal(daemon.proxy.openSession('attrd').providerId, old.clientId);
+});
+
+t.test('the node name is asked of the cluster as crm_node -n asks, once per provider (§8.12.1)', async (t) => {
+  const daemon = await createRemoteDaemon({ key });
+  t.teardown(() => daemon.close());
+  const connect = async (nodeName: string): Promise<FakeProvider> => {
+    const [a, b] = createMemoryPair();
+    daemon.acceptStream(b, { remote: 'memory' });
+    const p = await FakeProvider.connect(a, { nodeName });
+    t.teardown(() => p.close());
+    return p;
+  };
+  const p = await connect('remote7');
+  await until(() => daemon.proxy.providers.length === 1);
+  await daemon.proxy.setAttribute('color', 'blue');
+  t.equal(await daemon.proxy.getAttribute('color'), 'blue', 'read for the learned name');
+  const crmd = p.received.filter((m): m is IpcRequest => m.ipcOp === 'request' && /t="crmd"/.test(m.body?.xml ?? ''));
+  t.same(crmd.map((m) => /crm_task="([^"]+)"/.exec(m.body!.xml)?.[1]), ['hello', 'node-info']);
+  t.same(crmd.map((m) => m.ipcMsgFlags), [IpcFlag.proxied, IpcFlag.proxied], 'no response expected: the answer is an event');
+  t.match(crmd[1]!.body!.xml, /^<create_request_adv origin="create_controller_request" t="crmd" version="[\d.]+" subt="request" reference="node-info-pcmk-remote-\d+-\d+" crm_task="node-info" crm_sys_to="crmd" crm_sys_from="\d+_pcmk-remote"\/>$/);
+  t.equal(await daemon.proxy.learnNodeName(), 'remote7');
+  t.equal(p.received.filter((m) => m.ipcOp === 'new' && m.server === 'crmd').length, 1, 'remembered');
+
+  const q = await connect('remote7');
+  await until(() => daemon.proxy.providers.length === 2);
+  t.equal(await daemon.proxy.learnNodeName(), 'remote7');
+  t.equal(q.received.filter((m) => m.ipcOp === 'new' && m.server === 'crmd').length, 1, 'asked again of the newest provider');
+
+  // A controller answer without a name.
+  const r = await connect('');
+  await until(() => daemon.proxy.providers.length === 3);
+  await t.rejects(daemon.proxy.learnNodeName({ timeoutMs: 5000 }), code(ProxyErrorCode.BadReply), 'an answer without a name');
+  t.equal(r.received.filter((m) => m.ipcOp === 'new' && m.server === 'crmd').length, 1);
 });

@@ -61,6 +61,8 @@ t.test('attributes and the CIB through the in-process API', async (t) => {
   const { daemon, backend } = await rig(t);
   await daemon.proxy.setAttribute('site', 'A', { node: NODE });
   t.equal(await daemon.proxy.getAttribute('site', { node: NODE }), 'A', 'read back through attrd');
+  t.equal(await daemon.proxy.learnNodeName(), NODE, 'the name, as the memory backend answers node-info');
+  t.equal(await daemon.proxy.withNode(undefined).getAttribute('site'), 'A', 'read for the learned name');
   t.match(backend.cib.text(), /site/, 'the backend keeps the transient attribute');
   await daemon.proxy.setAttribute('rack', '7', { node: NODE, lifetime: 'forever' });
   const nodes = await daemon.proxy.queryCib('//nodes');
