@@ -26,6 +26,7 @@ import { SessionError, SessionErrorCode } from './session/errors.js';
 import { HandshakeGate, type HandshakeTicket } from './session/handshake-gate.js';
 import { errorFields, silentLogger, type Logger } from './session/logger.js';
 import { DEFAULT_SERVER_ENCODINGS } from './session/register.js';
+import { debugEnabled, resultFields } from './session/request-log.js';
 import { ServerSession } from './session/server-session.js';
 
 /** A pino-compatible logger (fields first, message second). */
@@ -272,7 +273,12 @@ class Daemon extends EventEmitter<RemoteDaemonEvents> implements RemoteDaemon {
     this.proxy = createProxyApi(this.#endpoint, options.proxy?.nodeName !== undefined ? { nodeName: options.proxy.nodeName } : {});
     this.agents.proxy = this.proxy;
     this.executor = createExecutor({
-      runner: runners,
+      runner: {
+        run: (a) => {
+          if (debugEnabled(log)) log.debug({ rscId: a.rscId, action: a.action, interval: a.intervalMs, agent: `${a.standard}:${a.provider ? `${a.provider}:` : ''}${a.agent}` }, 'agent run');
+          return runners.run(a);
+        },
+      },
       runAlert: async (alert) => {
         const r = await runners.runAlert(alert);
         const d = describeAlertResult(r);
@@ -280,6 +286,9 @@ class Daemon extends EventEmitter<RemoteDaemonEvents> implements RemoteDaemon {
         return r;
       },
       onCheck: (req, clientId) => log.info({ client: clientId, watchdog: req.watchdog ?? null }, 'lrmd_check received'),
+      onResult: (n) => {
+        if (debugEnabled(log)) log.debug(resultFields(n), 'exec result');
+      },
       onError: (err, source) => log.error({ source, ...errorFields(err) }, 'executor error'),
     });
   }

@@ -37,6 +37,8 @@ export interface ExecutorOptions {
   readonly onCheck?: (request: CheckRequest, clientId: string) => void;
   /** A client's sink threw, or an alert run failed; delivery goes on. */
   readonly onError?: (error: unknown, source: ErrorSource) => void;
+  /** Every exec result, once, before it is delivered to the clients (for logs). */
+  readonly onResult?: (result: ExecNotify) => void;
 }
 
 /** Everything the executor may receive from a client besides `register`. */
@@ -54,6 +56,7 @@ export class Executor {
   readonly #alerts: Alerts;
   readonly #callIds: CallIdCounter = createCallIdCounter();
   readonly #onCheck: ExecutorOptions['onCheck'];
+  readonly #onResult: ExecutorOptions['onResult'];
   readonly #startedAt: number;
   #closed = false;
 
@@ -62,6 +65,7 @@ export class Executor {
     const onError = options.onError ?? (() => {});
     this.#clock = clock;
     this.#onCheck = options.onCheck;
+    this.#onResult = options.onResult;
     this.#startedAt = clock.now();
     this.#clients = new ClientRegistry((clientId, err) => onError(err, { kind: 'sink', clientId }));
     this.#alerts = new Alerts(options.runAlert, clock, (err) => onError(err, { kind: 'alert' }));
@@ -176,6 +180,7 @@ export class Executor {
 
   /** Exec results go to the requester alone under notify_orig_only, else to all (§6.4). */
   #deliverResult(a: Action, n: ExecNotify): void {
+    this.#onResult?.(n);
     if ((a.callOptions & CallOpt.notifyOrigOnly) !== 0) this.#clients.notifyOne(a.clientId, n);
     else this.#clients.notifyAll(n);
   }

@@ -10,12 +10,14 @@ export interface Logger {
   info(o: object, msg?: string): void;
   warn(o: object, msg?: string): void;
   error(o: object, msg?: string): void;
+  /** pino's level check; lets callers skip building lines nobody writes. */
+  isLevelEnabled?(level: string): boolean;
 }
 
 const nothing = (): void => {};
 
 /** A logger that drops everything; the default. */
-export const silentLogger: Logger = { debug: nothing, info: nothing, warn: nothing, error: nothing };
+export const silentLogger: Logger = { debug: nothing, info: nothing, warn: nothing, error: nothing, isLevelEnabled: () => false };
 
 /** Fields describing an error for a log line: code, message, and the cause's code. */
 export function errorFields(err: unknown): { err: { code?: string; message: string; cause?: string } } {

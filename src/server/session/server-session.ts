@@ -25,6 +25,7 @@ import { isExecutorError, ExecutorErrorCode } from '../executor/errors.js';
 import type { Executor, ExecutorRequest } from '../executor/executor.js';
 import { buildReply } from '../executor/messages.js';
 import { SessionError, SessionErrorCode } from './errors.js';
+import { debugEnabled, ipcFields, requestFields } from './request-log.js';
 import { errorFields, silentLogger, type Logger } from './logger.js';
 import { buildRegisterReply, chooseEncoding, DEFAULT_SERVER_ENCODINGS, registerRc, type EncodingChoice } from './register.js';
 
@@ -245,6 +246,7 @@ export class ServerSession extends EventEmitter<ServerSessionEvents> {
   }
 
   #handle(request: ExecutorRequest): void {
+    if (debugEnabled(this.#log)) this.#log.debug({ client: this.id, ...requestFields(request) }, 'request');
     try {
       this.#executor.handle(this.id, request);
     } catch (err) {
@@ -311,6 +313,7 @@ export class ServerSession extends EventEmitter<ServerSessionEvents> {
 
   /** `ipc_fwd` goes to the IPC handler; any other IPC message is an unknown operation (§5.11, §5.12). */
   #onIpc(m: IpcProxy): void {
+    if (debugEnabled(this.#log)) this.#log.debug({ client: this.id, ...ipcFields(m) }, 'request');
     const callId = this.#executor.allocateCallId();
     let rc: number = LrmdRc.EOPNOTSUPP;
     if (m.op === Op.ipcFwd) {

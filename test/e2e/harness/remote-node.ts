@@ -19,8 +19,6 @@ export interface RemoteDaemonFiles {
   readonly log: string;
   /** Standard output and error. */
   readonly out: string;
-  /** Our daemon only: requests and results traced by trace-requests.ts. */
-  readonly trace: string;
 }
 
 /** One daemon process on the remote node; restartable. */
@@ -56,8 +54,6 @@ export class RemoteNodeDaemon {
           process.execPath,
           '--import',
           'tsx',
-          '--import',
-          join(harnessDir, 'trace-requests.ts'),
           join(repo, 'src/cli/pcmk-remoted.ts'),
           '--address',
           this.address,
@@ -71,7 +67,6 @@ export class RemoteNodeDaemon {
           join(harnessDir, 'agents.ts'),
         ],
         this.files.out,
-        { E2E_TRACE_FILE: this.files.trace },
       );
     } else {
       this.proc = await this.ns.start([realRemoted], this.files.out, {

@@ -55,7 +55,7 @@ export interface RunResult {
   readonly sequence: string;
   readonly opsOnly: string;
   readonly workDir: string;
-  readonly logs: { daemon: string; cluster: string; trace?: string };
+  readonly logs: { daemon: string; cluster: string };
 }
 
 export interface RunOptions {
@@ -104,7 +104,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   const net = o.subnet ?? (o.kind === 'ours' ? 77 : 78);
   const clusterAddr = `10.213.${net}.1`;
   const remoteAddr = `10.213.${net}.2`;
-  const files = { log: join(logDir, `remoted-${o.kind}.log`), out: join(logDir, `remoted-${o.kind}.out`), trace: join(logDir, 'requests.jsonl') };
+  const files = { log: join(logDir, `remoted-${o.kind}.log`), out: join(logDir, `remoted-${o.kind}.out`) };
   let cluster: Cluster | undefined;
   let daemon: RemoteNodeDaemon | undefined;
 
@@ -115,8 +115,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
     return s !== undefined && s.role === 'Started' && !s.failed && s.node === REMOTE_NODE;
   };
   const nodeUp = (xml: string): boolean => nodeAttr(xml, REMOTE_NODE, 'online') === 'true' && rscOn(xml, REMOTE_NODE)?.role === 'Started';
-  const runs = (): RunEvent[] => (o.kind === 'ours' ? ourRuns(readOr(files.trace)) : realRuns(readOr(files.log)));
-  const results = (): ResultEvent[] => (o.kind === 'ours' ? ourResults(readOr(files.trace)) : realResults(readOr(files.log)));
+  const runs = (): RunEvent[] => (o.kind === 'ours' ? ourRuns(readOr(files.log)) : realRuns(readOr(files.log)));
+  const results = (): ResultEvent[] => (o.kind === 'ours' ? ourResults(readOr(files.log)) : realResults(readOr(files.log)));
   const timed = async <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number, interval = 100): Promise<{ value?: T; ms: number; error?: string }> => {
     const s = performance.now();
     try {
@@ -273,7 +273,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   }
 
   const log = readOr(files.log);
-  const requests = o.kind === 'ours' ? ourRequests(readOr(files.trace)) : realRequests(log);
+  const requests = o.kind === 'ours' ? ourRequests(readOr(files.log)) : realRequests(log);
   const res = results();
   timings.totalMs = Math.round(performance.now() - t0);
   const out: RunResult = {
@@ -285,7 +285,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
     sequence: compact(requests),
     opsOnly: opsOnly(requests),
     workDir: work,
-    logs: { daemon: files.log, cluster: cluster?.files.pacemakerLog ?? '', ...(o.kind === 'ours' ? { trace: files.trace } : {}) },
+    logs: { daemon: files.log, cluster: cluster?.files.pacemakerLog ?? '' },
   };
   cleanup.now(o.keep === true);
   return out;

@@ -1,5 +1,6 @@
 // The executor operations the controller sent to the remote daemon, read
-// from our daemon's trace (trace-requests.ts) or from the real daemon's debug
+// from our daemon's debug log (its `request`, `exec result` and `agent run`
+// lines) or from the real daemon's debug
 // log (PCMK_debug=yes, with PCMK_trace_functions=schedule_lrmd_cmd for the
 // resource and action of each exec), and the exec results each daemon produced.
 
@@ -33,21 +34,36 @@ interface TraceLine {
   rc?: number;
 }
 
+/** Our daemon's debug lines (pino JSON, `--log-level debug`) as trace events. */
+const DIR: Readonly<Record<string, string>> = { 'client registered': 'attach', request: 'req', 'exec result': 'result', 'agent run': 'run' };
+
 function traceLines(text: string): TraceLine[] {
-  return text
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => {
-      try {
-        return JSON.parse(l) as TraceLine;
-      } catch {
-        return undefined;
-      }
-    })
-    .filter((l): l is TraceLine => l !== undefined);
+  const out: TraceLine[] = [];
+  for (const l of text.split('\n')) {
+    if (!l.startsWith('{')) continue;
+    let o: Record<string, unknown>;
+    try {
+      o = JSON.parse(l) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    const dir = DIR[String(o.msg)];
+    if (dir === undefined) continue;
+    out.push({
+      t: typeof o.time === 'string' ? Date.parse(o.time) : Number(o.time),
+      dir,
+      ...(typeof o.op === 'string' ? { op: o.op } : {}),
+      ...(typeof o.rscId === 'string' ? { rsc: o.rscId } : {}),
+      ...(typeof o.action === 'string' ? { action: o.action } : {}),
+      ...(typeof o.interval === 'number' ? { interval: o.interval } : {}),
+      ...(typeof o.callId === 'number' ? { callId: o.callId } : {}),
+      ...(typeof o.rc === 'number' ? { rc: o.rc } : {}),
+    });
+  }
+  return out;
 }
 
-/** Requests from our daemon's trace; each connection starts with `register`. */
+/** Requests from our daemon's debug log; each connection starts with `register`. */
 export function ourRequests(trace: string): OpEvent[] {
   const out: OpEvent[] = [];
   for (const l of traceLines(trace)) {
@@ -120,7 +136,7 @@ export interface RunEvent {
   readonly key?: string;
 }
 
-/** Runs from our daemon's trace. */
+/** Runs from our daemon's debug log. */
 export function ourRuns(trace: string): RunEvent[] {
   return traceLines(trace)
     .filter((l) => l.dir === 'run')
