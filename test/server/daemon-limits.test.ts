@@ -203,7 +203,8 @@ t.test('check and alert requests are logged', async (t) => {
   await c.check({ watchdog: '10' });
   await c.alertExec({ alertId: 'a1', alertPath: '/bin/true', alertTimeoutMs: 5000 });
   await c.alertExec({ alertId: 'a2', alertPath: '/nonexistent/alert', alertTimeoutMs: 5000 });
-  await until(() => logs.some((l) => l.includes('lrmd_check received')) && logs.filter((l) => l.includes('"alertId"')).length === 2, 10_000);
+  await until(() => logs.some((l) => l.includes('lrmd_check received')) && logs.filter((l) => l.includes('"alertId"') && !l.startsWith('debug request ')).length === 2, 10_000);
+  t.equal(logs.filter((l) => l.startsWith('debug request ') && l.includes('"op":"lrmd_alert_exec"')).length, 2, 'and each request at debug level');
   t.ok(logs.some((l) => l.includes('lrmd_check received') && l.includes('"watchdog":"10"')));
 });
 
