@@ -64,4 +64,8 @@ export {
   type LoadAuthKeyOptions,
   type PskTlsConnectOptions,
   type PskTlsServerOptions,
+  type PskEngine,
+  type PskTlsSocket,
+  selectPskEngine,
+  Tls13PskSocket,
 } from './transport/index.js';

@@ -8,13 +8,27 @@ export {
   connectPskTls,
   createPskTlsServer,
   assertUsablePsk,
+  selectPskEngine,
+  MAX_BUILTIN_PSK_LENGTH,
   DEFAULT_REMOTE_PORT,
   MAX_PSK_LENGTH,
   PSK_CIPHERS,
   PSK_IDENTITY,
   type PskTlsConnectOptions,
   type PskTlsServerOptions,
+  type PskEngine,
+  type PskTlsSocket,
 } from './psk-tls.js';
+export {
+  Tls13PskSocket,
+  connectTls13Psk,
+  acceptTls13Psk,
+  type Tls13PskSocketOptions,
+  type Tls13CipherInfo,
+  type Tls13PskConnectOptions,
+  type Tls13PskAcceptOptions,
+  NamedGroup,
+} from './tls13-psk/index.js';
 export { RecordWriter, type FrameBuffers } from './record-writer.js';
 export { createMemoryPair } from './memory.js';
 export {
