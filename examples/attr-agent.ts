@@ -10,7 +10,7 @@
 //
 // A shell agent does the same with the command line, through the daemon's bridge:
 //   pcmk-remote attr set site A        pcmk-remote attr get site        pcmk-remote attr delete site
-import { OcfExit } from 'pcmk-remote';
+import { OcfExit } from '../src/index.js'; // 'pcmk-remote' once installed
 import type { InProcessAgent, InProcessContext } from '../src/server/index.js'; // not yet a package subpath
 
 export const METADATA = `<?xml version="1.0"?>
