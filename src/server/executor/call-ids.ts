@@ -10,6 +10,8 @@ const MAX_CALL_ID = 0x7fffffff;
 export interface CallIdCounter {
   /** Take the next id. */
   next(): number;
+  /** The id {@link next} would return now, without taking it. */
+  peek(): number;
   /** The id handed out last (0 before the first). */
   readonly last: number;
 }
@@ -17,11 +19,13 @@ export interface CallIdCounter {
 /** A counter whose first {@link CallIdCounter.next} returns `start + 1` (default 1). */
 export function createCallIdCounter(start = 0): CallIdCounter {
   let last = start;
+  const following = (): number => (last >= MAX_CALL_ID || last < 0 ? 1 : last + 1);
   return {
     next() {
-      last = last >= MAX_CALL_ID || last < 0 ? 1 : last + 1;
+      last = following();
       return last;
     },
+    peek: following,
     get last() {
       return last;
     },

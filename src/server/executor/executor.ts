@@ -123,6 +123,11 @@ export class Executor {
     return this.#callIds.next();
   }
 
+  /** The call id the next request will get (§3.6), for a log line written before it is handled. */
+  get nextCallId(): number {
+    return this.#callIds.peek();
+  }
+
   /**
    * Handle one request of an attached client. Its reply, and the
    * notifications it causes, go to the sinks in the order of §5.13:

@@ -246,7 +246,7 @@ export class ServerSession extends EventEmitter<ServerSessionEvents> {
   }
 
   #handle(request: ExecutorRequest): void {
-    if (debugEnabled(this.#log)) this.#log.debug({ client: this.id, ...requestFields(request) }, 'request');
+    if (debugEnabled(this.#log)) this.#log.debug({ client: this.id, ...requestFields(request), callId: this.#executor.nextCallId }, 'request');
     try {
       this.#executor.handle(this.id, request);
     } catch (err) {
@@ -313,8 +313,8 @@ export class ServerSession extends EventEmitter<ServerSessionEvents> {
 
   /** `ipc_fwd` goes to the IPC handler; any other IPC message is an unknown operation (§5.11, §5.12). */
   #onIpc(m: IpcProxy): void {
-    if (debugEnabled(this.#log)) this.#log.debug({ client: this.id, ...ipcFields(m) }, 'request');
     const callId = this.#executor.allocateCallId();
+    if (debugEnabled(this.#log)) this.#log.debug({ client: this.id, ...ipcFields(m), callId }, 'request');
     let rc: number = LrmdRc.EOPNOTSUPP;
     if (m.op === Op.ipcFwd) {
       try {

@@ -12,6 +12,7 @@ t.test('call ids: one counter for every request of every client; replies copy th
   const h = setup();
   h.client('A');
   h.client('B');
+  t.equal(h.ex.nextCallId, 1, 'nextCallId: the id the next request gets');
   const r1 = h.send('A', { op: 'lrmd_rsc_info', rscId: 'x', msgId: 41 })!;
   t.equal(h.ex.allocateCallId(), 2, 'register / ipc_fwd take one too');
   t.equal(h.send('B', { op: 'lrmd_check', callOptions: 0, timeout: 0 }), undefined, 'check: no reply');

@@ -39,14 +39,17 @@ t.test('requests and results at debug level', async (t) => {
   await c.registerResource({ rscId: 'r1', standard: 'ocf', provider: 'acme', agent: 'Ok' });
   const { callId } = await c.exec({ rscId: 'r1', action: 'start', interval: 0, actionTimeoutMs: 5000 });
   await c.waitForResult(callId, { timeoutMs: 5000 });
-  await c.poke();
+  await c.sendIpc({ op: 'ipc_fwd', ipcOp: 'destroy', session: 's1' });
+  const poked = await c.poke();
 
   const requests = log.lines.filter((l) => l.msg === 'request').map((l) => l.o);
   t.match(requests, [
-    { op: 'lrmd_rsc_register', rscId: 'r1', agent: 'ocf:acme:Ok' },
-    { op: 'lrmd_rsc_exec', rscId: 'r1', action: 'start', interval: 0, actionTimeout: 5000 },
-    { op: 'lrmd_rsc_poke' },
+    { op: 'lrmd_rsc_register', rscId: 'r1', agent: 'ocf:acme:Ok', callId: callId - 1 },
+    { op: 'lrmd_rsc_exec', rscId: 'r1', action: 'start', interval: 0, actionTimeout: 5000, callId },
+    { op: 'ipc_fwd', ipcOp: 'destroy', session: 's1', callId: callId + 1 },
+    { op: 'lrmd_rsc_poke', callId: poked.callId },
   ]);
+  t.equal(poked.callId, callId + 2, 'the logged call ids are the ones allocated');
   t.ok(requests.every((r) => typeof r.client === 'string'));
   const results = log.lines.filter((l) => l.msg === 'exec result').map((l) => l.o);
   t.match(results, [{ rscId: 'r1', action: 'start', interval: 0, callId, rc: 0, opStatus: 0 }], 'one line for two clients');
