@@ -217,6 +217,11 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
   ).action(async (xpath: string | undefined, o: import('./commands/attr.js').BridgeCommandOptions) => {
     status = await (await import('./commands/cib.js')).runCibQuery({ ...o, ...(xpath !== undefined ? { xpath } : {}) }, bridgeDeps);
   });
+  bridgeOptions(program.command('node').description('this remote node, through the local daemon').command('name').description("print this node's cluster name, as crm_node -n")).action(
+    async (o: import('./commands/attr.js').BridgeCommandOptions) => {
+      status = await (await import('./commands/attr.js')).runNodeName(o, bridgeDeps);
+    },
+  );
 
   program
     .command('decode')

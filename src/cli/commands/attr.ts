@@ -129,3 +129,15 @@ export function runAttrGet(args: { name: string } & AttrOptions, ctx: BridgeComm
     else for (const v of set) ctx.out(`${v.node}=${v.value}`);
   });
 }
+
+/**
+ * `node name`: this node's cluster name, as `crm_node -n` on a remote
+ * node: `OCF_RESKEY_CRM_meta_on_node` when an agent runs it, else the
+ * daemon's (`--node-name`, or asked of the cluster, spec §8.12.1).
+ */
+export function runNodeName(args: BridgeCommandOptions, ctx: BridgeCommandContext): Promise<number> {
+  return runBridgeCommand(ctx, async () => {
+    const name = ctx.env.OCF_RESKEY_CRM_meta_on_node || ((await bridgeCall(args, ctx, { op: BridgeOp.nodeName })) as string);
+    ctx.out(args.json ? toJson({ name }) : name);
+  });
+}

@@ -29,6 +29,8 @@ export const BridgeOp = {
   attrQuery: 'attr.query',
   /** The CIB or an xpath of it: xpath?. */
   cibQuery: 'cib.query',
+  /** This node's cluster name: the daemon's own, else asked of the cluster (§8.12.1). */
+  nodeName: 'node.name',
 } as const;
 export type BridgeOp = (typeof BridgeOp)[keyof typeof BridgeOp];
 

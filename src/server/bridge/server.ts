@@ -168,6 +168,10 @@ async function handle(api: ProxyApi, req: BridgeRequest): Promise<unknown> {
       const { node: _n, ...rest } = common;
       return api.queryCib(req.xpath === undefined ? undefined : str(req.xpath, 'xpath'), rest);
     }
+    case BridgeOp.nodeName: {
+      const { node: _n, ...rest } = common;
+      return api.nodeName ?? (await api.learnNodeName(rest));
+    }
     default:
       throw new BridgeError(BridgeErrorCode.UnknownOp, `unknown bridge operation ${req.op}`);
   }

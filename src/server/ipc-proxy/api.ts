@@ -147,19 +147,20 @@ export function createProxyApi(endpoint: IpcProxyEndpoint, init: { nodeName?: st
 }
 
 /** The learned name per endpoint, with the provider that gave it. */
-const learned = new WeakMap<IpcProxyEndpoint, { readonly provider: string; readonly name: Promise<string> }>();
+const learned = new WeakMap<IpcProxyEndpoint, { readonly provider: string; readonly name: string }>();
 
-function learnNodeName(endpoint: IpcProxyEndpoint, o: CallLimits & OpenSessionOptions): Promise<string> {
+/**
+ * Only answers are remembered, not questions in flight: each caller asks
+ * under its own time limit and signal, so one caller's abort or long limit
+ * never reaches another (§8.12.1).
+ */
+async function learnNodeName(endpoint: IpcProxyEndpoint, o: CallLimits & OpenSessionOptions): Promise<string> {
   const provider = endpoint.providers[0];
   const known = learned.get(endpoint);
-  if (provider !== undefined && known?.provider === provider) return known.name;
-  const name = askNodeName(endpoint, { ...limits(o), ...sessionOptions(o) });
-  if (provider !== undefined) {
-    const entry = { provider, name };
-    learned.set(endpoint, entry);
-    // A failed question is asked again next time.
-    name.catch(() => learned.get(endpoint) === entry && learned.delete(endpoint));
-  }
+  if (known !== undefined && known.provider === provider) return known.name;
+  const name = await askNodeName(endpoint, { ...limits(o), ...sessionOptions(o) });
+  // The question went to `provider` (it exists, else openSession threw); keep the answer while it is the newest.
+  if (provider !== undefined && endpoint.providers[0] === provider) learned.set(endpoint, { provider, name });
   return name;
 }
 

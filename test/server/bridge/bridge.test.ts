@@ -50,6 +50,7 @@ t.test('the daemon serves the bridge; calls reach the provider', async (t) => {
   await t.rejects(callBridge(path, { op: 'nope' }), { code: BridgeErrorCode.UnknownOp });
   await t.rejects(callBridge(path, { op: 'attr.set', name: 'a' }), { code: BridgeErrorCode.Protocol });
   await t.rejects(callBridge(path, { op: 'attr.get', name: 'a', timeoutMs: 300 }), { code: 'PROXY_TIMEOUT' }, 'the name is asked of a cluster that does not answer');
+  await t.rejects(callBridge(path, { op: 'node.name', timeoutMs: 300 }), { code: 'PROXY_TIMEOUT' }, 'node.name too');
   await t.rejects(callBridge(path, { op: 'status' }, { signal: AbortSignal.abort() }), { code: 'ABORTED' });
 
   // Raw lines: garbage, a non-object, a blank line, pipelining.
@@ -145,4 +146,21 @@ t.test('an explicit bridge path that cannot be served stops listen; an optional 
   t.teardown(() => d2.close());
   await d2.listen();
   t.equal(d2.status().bridge, undefined);
+});
+
+t.test('node.name: the daemon\'s own name, else the one the cluster gives (§8.12.1)', async (t) => {
+  const dir = tmp(t);
+  const path = join(dir, 'bridge.sock');
+  const daemon = await createRemoteDaemon({ key, address: '127.0.0.1', port: 0, bridge: { path } });
+  t.teardown(() => daemon.close());
+  await daemon.listen();
+  await t.rejects(callBridge(path, { op: 'node.name' }), { code: 'PROXY_NO_PROVIDER' });
+  const [a, b] = createMemoryPair();
+  daemon.acceptStream(b);
+  const p = await FakeProvider.connect(a, { nodeName: 'remote5' });
+  t.teardown(() => p.close());
+  await until(() => daemon.proxy.providers.length === 1);
+  t.equal(await callBridge(path, { op: 'node.name', node: 'ignored', timeoutMs: 5000 }), 'remote5');
+  daemon.proxy.nodeName = 'given';
+  t.equal(await callBridge(path, { op: 'node.name' }), 'given', '--node-name wins');
 });

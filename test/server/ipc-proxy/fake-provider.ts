@@ -152,7 +152,7 @@ export class FakeProvider {
     if (server === 'crmd' && a.crm_task === 'node-info' && this.options.nodeName !== undefined) {
       return {
         events: [
-          `<create_reply_adv origin="handle_node_info_request" t="crmd" subt="response" reference="${a.reference}" crm_task="node-info" crm_sys_to="${a.crm_sys_from}" crm_sys_from="crmd"><crm_xml><node crm_subsystem="crmd" id="0" uuid="${this.options.nodeName}" uname="${this.options.nodeName}" crmd="member" remote_node="true"/></crm_xml></create_reply_adv>`,
+          `<create_reply_adv origin="handle_node_info_request" t="crmd" subt="response" reference="${a.reference}" crm_task="node-info" crm_sys_to="${m.session}" crm_sys_from="crmd" src="node1"><crm_xml><node crm_subsystem="crmd" have-quorum="true" id="${this.options.nodeName}" uname="${this.options.nodeName}" crmd="member" remote_node="true"/></crm_xml></create_reply_adv>`,
         ],
       };
     }

@@ -285,3 +285,59 @@ t.test('the node name is asked of the cluster as crm_node -n asks, once per prov
   await t.rejects(daemon.proxy.learnNodeName({ timeoutMs: 5000 }), code(ProxyErrorCode.BadReply), 'an answer without a name');
   t.equal(r.received.filter((m) => m.ipcOp === 'new' && m.server === 'crmd').length, 1);
 });
+
+t.test('the node name: given names win; silence, abort and provider loss are typed errors, asked again next time (§8.12.1)', async (t) => {
+  const { daemon, provider } = await transports[0]!.start(t);
+  await t.rejects(daemon.proxy.learnNodeName(), code(ProxyErrorCode.NoProvider));
+  await t.rejects(daemon.proxy.getAttribute('a'), code(ProxyErrorCode.NoProvider));
+  // No nodeName: this controller never answers node-info.
+  const p = await provider({});
+  await until(() => daemon.proxy.providers.length === 1);
+  const asked = (): number => p.received.filter((m) => m.ipcOp === 'new' && m.server === 'crmd').length;
+  const t0 = Date.now();
+  await t.rejects(daemon.proxy.getAttribute('a', { timeoutMs: 150 }), code(ProxyErrorCode.Timeout));
+  await t.rejects(daemon.proxy.setAttribute('a', '1', { lifetime: 'forever', timeoutMs: 150 }), code(ProxyErrorCode.Timeout));
+  t.ok(Date.now() - t0 < 10_000, 'within the limits');
+  t.equal(asked(), 2, 'a failed question is not remembered');
+  t.same(daemon.proxy.status().sessions, {}, 'the crmd sessions were closed');
+
+  // A name given by the caller, the API's nodeName (--node-name, CRM_meta_on_node) or a reboot set: nobody asks.
+  await daemon.proxy.setAttribute('a', '1');
+  t.equal(await daemon.proxy.getAttribute('a', { node: 'remote1' }), '1');
+  t.equal(await daemon.proxy.withNode('remote1').getAttribute('a'), '1');
+  t.equal(asked(), 2);
+
+  const ac = new AbortController();
+  const aborted = daemon.proxy.learnNodeName({ signal: ac.signal, timeoutMs: 0 });
+  await until(() => asked() === 3);
+  ac.abort();
+  await t.rejects(aborted, code(ProxyErrorCode.Aborted));
+
+  // The provider leaves while the question is open (no time limit): PROXY_PROVIDER_LOST.
+  const lost = daemon.proxy.learnNodeName({ timeoutMs: 0 });
+  await until(() => asked() === 4);
+  p.close();
+  await t.rejects(lost, code(ProxyErrorCode.ProviderLost));
+  await t.rejects(daemon.proxy.learnNodeName(), code(ProxyErrorCode.NoProvider));
+
+  // The next provider is asked afresh.
+  await provider({ nodeName: 'remote9' });
+  await until(() => daemon.proxy.providers.length === 1);
+  t.equal(await daemon.proxy.learnNodeName(), 'remote9');
+});
+
+t.test('the node name: callers in flight do not share a question, so one abort reaches only its caller (§8.12.1)', async (t) => {
+  const { daemon, provider } = await transports[0]!.start(t);
+  let questions = 0;
+  // The first node-info stays unanswered; later ones are answered.
+  await provider({ nodeName: 'remote3', onRequest: (server, _m, body) => (server === 'crmd' && body.attrs.crm_task === 'node-info' && questions++ === 0 ? 'silent' : undefined) });
+  await until(() => daemon.proxy.providers.length === 1);
+  const ac = new AbortController();
+  const first = daemon.proxy.learnNodeName({ signal: ac.signal, timeoutMs: 0 });
+  await until(() => questions === 1);
+  t.equal(await daemon.proxy.learnNodeName({ timeoutMs: 5000 }), 'remote3', 'a second caller asks for itself');
+  ac.abort();
+  await t.rejects(first, code(ProxyErrorCode.Aborted));
+  t.equal(await daemon.proxy.learnNodeName(), 'remote3');
+  t.equal(questions, 2, 'the answer is remembered');
+});

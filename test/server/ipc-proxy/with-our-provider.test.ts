@@ -77,6 +77,8 @@ t.test('the CLI through the bridge: attr set/get, cib query', async (t) => {
   const get = await cli(bridge, ['attr', 'get', 'color']);
   t.equal(get.code, 0, `attr get (${get.err.join(' | ')})`);
   t.match(get.out.join('\n'), /blue/);
+  const n = await cli(bridge, ['node', 'name']);
+  t.same([n.code, n.out], [0, [NODE]], 'node name');
   const q = await cli(bridge, ['cib', 'query', '//nodes']);
   t.equal(q.code, 0, `cib query (${q.err.join(' | ')})`);
   t.match(q.out.join('\n'), new RegExp(`uname="${NODE}"`));

@@ -45,7 +45,7 @@ export function createCrmdHandler(options: CrmdHandlerOptions = {}): IpcHandler 
       else if (task === CrmdTask.listNodes) data = listNodes(options.cib);
       // The controller acknowledges every waiting request at once (§8.5).
       if (req.expectsResponse) await session.respond(req.msgId, el('ack', { function: 'crmd_remote_proxy_cb', line: 0 }));
-      if (data) await session.event(replyTo(msg, data));
+      if (data) await session.event(replyTo(msg, data, session.id));
       return undefined;
     },
   };
@@ -58,8 +58,9 @@ function nodeInfo(options: CrmdHandlerOptions, msg: XmlElement, local: string | 
   const uname = msg.attrs.uname ?? (byId > 0 ? undefined : local);
   const node = findNode(options, uname, byId > 0 ? String(byId) : undefined, local);
   if (node) {
-    data.attrs.id = node.remote ? '0' : node.id;
-    data.attrs.uuid = node.remote ? node.uname : node.id;
+    // 2.1.5 writes the numeric id, then the uuid under the same name `id`:
+    // the uuid stays (the name, for a remote node). Measured, §8.16.3.
+    data.attrs.id = node.remote ? node.uname : node.id;
     data.attrs.uname = node.uname;
     data.attrs.crmd = 'member';
     data.attrs.remote_node = node.remote ? 'true' : 'false';
@@ -100,8 +101,12 @@ function listNodes(cib: CibStore | undefined): XmlElement {
   );
 }
 
-/** A controller reply (`create_reply`): the request's reference and task, sender and receiver swapped. */
-function replyTo(req: XmlElement, data: XmlElement): XmlElement {
+/**
+ * A controller reply (`create_reply`): the request's reference and task,
+ * sender and receiver swapped. The controller files a proxied request
+ * under its session id, so the reply goes to that id (measured with 2.1.5).
+ */
+function replyTo(req: XmlElement, data: XmlElement, sessionId: string): XmlElement {
   const a = req.attrs;
   return el(
     'create_reply_adv',
@@ -112,7 +117,7 @@ function replyTo(req: XmlElement, data: XmlElement): XmlElement {
       subt: 'response',
       reference: a.reference,
       crm_task: a.crm_task,
-      crm_sys_to: a.crm_sys_from,
+      crm_sys_to: sessionId,
       crm_sys_from: a.crm_sys_to,
       crm_host_to: a.src,
     },

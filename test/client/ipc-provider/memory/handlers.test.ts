@@ -126,13 +126,13 @@ t.test('crmd: ack then the reply as an event; node-info, ping, list-nodes', asyn
   t.same(s.sent.map((m) => m.kind), ['event']);
   t.equal(
     s.sent[0]!.xml,
-    '<create_reply_adv origin="ipc-provider" t="crmd" version="3.16.1" subt="response" reference="node-info-crm_node-1-1" crm_task="node-info" crm_sys_to="42_crm_node" crm_sys_from="crmd"><crm_xml><node crm_subsystem="crmd" have-quorum="true" id="0" uuid="remote1" uname="remote1" crmd="member" remote_node="true"/></crm_xml></create_reply_adv>',
+    `<create_reply_adv origin="ipc-provider" t="crmd" version="3.16.1" subt="response" reference="node-info-crm_node-1-1" crm_task="node-info" crm_sys_to="${s.id}" crm_sys_from="crmd"><crm_xml><node crm_subsystem="crmd" have-quorum="true" id="remote1" uname="remote1" crmd="member" remote_node="true"/></crm_xml></create_reply_adv>`,
   );
   s.sent.length = 0;
   await call(h, s, '<create_request_adv t="crmd" crm_task="node-info" id="1" src="node1"/>', 0x300);
   t.same(s.sent.map((m) => m.kind), ['response', 'event'], 'a waiting caller: <ack> first');
   t.match(s.sent[0]!.xml, /^<ack function="crmd_remote_proxy_cb" line="0"\/>$/);
-  t.match(s.sent[1]!.xml, /crm_host_to="node1".*<node crm_subsystem="crmd" have-quorum="true" id="1" uuid="1" uname="node1" crmd="member" remote_node="false"\/>/);
+  t.match(s.sent[1]!.xml, /crm_host_to="node1".*<node crm_subsystem="crmd" have-quorum="true" id="1" uname="node1" crmd="member" remote_node="false"\/>/);
   s.sent.length = 0;
   await call(h, s, '<create_request_adv t="crmd" crm_task="node-info" uname="stranger"/>', 0x100);
   t.match(s.sent[0]!.xml, /<crm_xml><node crm_subsystem="crmd" have-quorum="true"\/><\/crm_xml>/, 'unknown node: no uname');
