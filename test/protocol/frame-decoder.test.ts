@@ -138,6 +138,7 @@ t.test('a decompression bomb is refused quickly', async (t) => {
     const r = run(hex(v.hex), []);
     const ms = performance.now() - start;
     t.equal(r.error, v.error, name);
-    t.ok(ms < 100, `${name} refused in ${ms.toFixed(1)} ms`);
+    // Generous: only an early stop, not a fast machine, is under test (a loaded CI runner can stall for tens of ms).
+    t.ok(ms < 1000, `${name} refused in ${ms.toFixed(1)} ms`);
   }
 });
