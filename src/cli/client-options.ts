@@ -3,6 +3,7 @@
  * library options. Every malformed value is a {@link CliError} `USAGE`.
  */
 import type { ConnectOptions } from '../client/connect.js';
+import type { PskEngine } from '../transport/psk-tls.js';
 import { CliError, CliErrorCode } from './exit-codes.js';
 
 /** Default time limit of each network step and request, ms. */
@@ -15,6 +16,7 @@ export interface RawConnectionOptions {
   readonly authkey?: string;
   readonly json?: boolean;
   readonly timeout?: string;
+  readonly tlsEngine?: string;
 }
 
 /** Checked connection options. */
@@ -27,6 +29,8 @@ export interface ConnectionOptions {
   readonly json: boolean;
   /** Limit of each step (TCP, TLS, register) and of each reply, ms; 0 = none. */
   readonly timeoutMs: number;
+  /** `--tls-engine`: absent = auto (spec/protocol.md §4.9). */
+  readonly engine?: PskEngine;
 }
 
 function usage(message: string): CliError {
@@ -47,6 +51,15 @@ export function parsePort(text: string): number {
   return n;
 }
 
+const ENGINES: readonly PskEngine[] = ['auto', 'node', 'builtin'];
+
+/** `--tls-engine`: auto, node or builtin (spec/protocol.md §4.9). */
+export function parseEngine(text: string): PskEngine {
+  const v = text.trim().toLowerCase();
+  if (!(ENGINES as readonly string[]).includes(v)) throw usage(`--tls-engine: expected auto, node or builtin, got '${text}'`);
+  return v as PskEngine;
+}
+
 /** Check the connection options; later sources override earlier ones. */
 export function parseConnectionOptions(...sources: RawConnectionOptions[]): ConnectionOptions {
   const raw: RawConnectionOptions = Object.assign({}, ...sources.map((s) => Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined))));
@@ -58,6 +71,7 @@ export function parseConnectionOptions(...sources: RawConnectionOptions[]): Conn
     ...(raw.authkey !== undefined ? { authkeyPath: raw.authkey } : {}),
     json: raw.json ?? false,
     timeoutMs: raw.timeout !== undefined ? parseMs(raw.timeout, '--timeout') : DEFAULT_CLI_TIMEOUT_MS,
+    ...(raw.tlsEngine !== undefined ? { engine: parseEngine(raw.tlsEngine) } : {}),
   };
 }
 
@@ -69,6 +83,7 @@ export function toConnectOptions(o: ConnectionOptions, env: NodeJS.ProcessEnv, s
     host: o.host,
     ...(o.port !== undefined ? { port: o.port } : {}),
     ...(o.authkeyPath !== undefined ? { authkey: { path: o.authkeyPath } } : {}),
+    ...(o.engine !== undefined ? { engine: o.engine } : {}),
     env,
     clientName: 'pcmk-remote-cli',
     connectTimeoutMs: step,

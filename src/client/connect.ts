@@ -6,7 +6,7 @@
 import type { Duplex } from 'node:stream';
 import type * as tls from 'node:tls';
 import { loadAuthKey, type LoadAuthKeyOptions } from '../transport/authkey.js';
-import { connectPskTls, DEFAULT_REMOTE_PORT } from '../transport/psk-tls.js';
+import { connectPskTls, DEFAULT_REMOTE_PORT, type PskEngine } from '../transport/psk-tls.js';
 import { connectX509Tls, x509OptionsFromEnv, type X509Credentials } from '../transport/x509-tls.js';
 import { Client, type ClientOptions } from './client.js';
 import { ReconnectingClient, type ReconnectOptions } from './reconnecting-client.js';
@@ -28,6 +28,12 @@ export interface ConnectOptions extends ClientOptions {
   /** Time limit of the register reply; default 10 000 ms. */
   readonly registerTimeoutMs?: number;
   readonly maxVersion?: tls.SecureVersion;
+  /**
+   * PSK engine (spec/protocol.md §4.9): `auto` (default) uses node:tls up to
+   * 512-byte keys and the built-in TLS 1.3 engine above; `node` or
+   * `builtin` forces one.
+   */
+  readonly engine?: PskEngine;
   readonly signal?: AbortSignal;
   /**
    * X.509 mode instead of PSK (§4.6): the credentials, or `'env'` to read
@@ -76,6 +82,7 @@ export async function connectClient(options: ConnectOptions = {}): Promise<Clien
       host: options.host ?? '127.0.0.1',
       port: resolvePort(options.port, options.env),
       key,
+      ...(options.engine !== undefined ? { engine: options.engine } : {}),
       ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
       ...(options.handshakeTimeoutMs !== undefined ? { handshakeTimeoutMs: options.handshakeTimeoutMs } : {}),
       ...(options.maxVersion !== undefined ? { maxVersion: options.maxVersion } : {}),

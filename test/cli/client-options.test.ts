@@ -3,6 +3,7 @@ import {
   DEFAULT_CLI_TIMEOUT_MS,
   parseAgentSpec,
   parseConnectionOptions,
+  parseEngine,
   parseMs,
   parseParams,
   parsePort,
@@ -34,6 +35,15 @@ t.test('connection options: defaults, overrides, checks', async (t) => {
   t.throws(() => parseConnectionOptions({ authkey: '' }), usage);
   t.throws(() => parseConnectionOptions({ port: 'x' }), usage);
   t.throws(() => parseConnectionOptions({ timeout: '-5' }), usage);
+});
+
+t.test('--tls-engine', async (t) => {
+  for (const e of ['auto', 'node', 'builtin'] as const) t.equal(parseEngine(e), e);
+  t.equal(parseEngine(' BuiltIn '), 'builtin');
+  for (const bad of ['', 'openssl', 'gnutls']) t.throws(() => parseEngine(bad), usage, bad);
+  t.match(parseConnectionOptions({ tlsEngine: 'builtin' }), { engine: 'builtin' });
+  t.equal(toConnectOptions(parseConnectionOptions({ tlsEngine: 'node' }), {}).engine, 'node');
+  t.equal(toConnectOptions(parseConnectionOptions({}), {}).engine, undefined, 'absent: auto, decided by the key size');
 });
 
 t.test('toConnectOptions', async (t) => {

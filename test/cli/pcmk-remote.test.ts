@@ -77,6 +77,16 @@ t.test('failures: wrong key exits 3, usage 2', { timeout: 60_000 }, async (t) =>
   t.match(await cli(['exec']), { code: 2, err: [/^pcmk-remote: USAGE: /] });
 });
 
+t.test('--tls-engine picks the PSK engine (spec/protocol.md §4.9)', { timeout: 60_000 }, async (t) => {
+  // The scripted executor listens with node:tls, so the built-in client engine is what is tested here.
+  t.match(await cli([...conn, '--tls-engine', 'builtin', 'poke']), { code: 0, out: [/^poke: ok in/] });
+  t.match(await cli([...conn, '--tls-engine', 'node', 'poke']), { code: 0, out: [/^poke: ok in/] });
+  const long = join(work, 'long-key');
+  writeFileSync(long, randomBytes(4096), { mode: 0o600 });
+  t.match(await cli(['--port', String(port), '--authkey', long, '--tls-engine', 'node', 'poke']), { code: 3, err: [/^pcmk-remote: PSK_TOO_LONG: /] });
+  t.match(await cli([...conn, '--tls-engine', 'openssl', 'poke']), { code: 2, err: [/^pcmk-remote: USAGE: --tls-engine/] });
+});
+
 t.test('watch streams until SIGINT, then exits 0', { timeout: 60_000 }, async (t) => {
   const before = executor.requests.length;
   const r = await cli([...conn, 'watch'], {}, async (pid, out) => {

@@ -5,6 +5,8 @@
  * no files are read here. Every malformed value is a {@link CliError} `USAGE`.
  */
 import { CliError, CliErrorCode } from '../exit-codes.js';
+import { parseEngine } from '../client-options.js';
+import type { PskEngine } from '../../transport/psk-tls.js';
 
 /** Default TCP port (spec/protocol.md §4.1). */
 export const DEFAULT_DAEMON_PORT = 3121;
@@ -31,6 +33,7 @@ export interface RawRemotedOptions {
   readonly bridge?: string | boolean;
   readonly shutdownWait?: string;
   readonly nodeName?: string;
+  readonly tlsEngine?: string;
 }
 
 /** Where the status endpoint listens. */
@@ -62,6 +65,8 @@ export interface RemotedOptions {
   readonly shutdownWaitMs?: number;
   /** `--node-name`: this node's cluster name for the proxy API. */
   readonly nodeName?: string;
+  /** `--tls-engine`: the PSK engine (spec/protocol.md §4.9); absent = auto. */
+  readonly engine?: PskEngine;
 }
 
 /** Default socket of the local bridge (same as src/server/bridge/protocol.ts). */
@@ -159,6 +164,7 @@ export function parseRemotedOptions(raw: RawRemotedOptions, env: NodeJS.ProcessE
     ...(bridge !== undefined ? { bridge } : {}),
     ...(shutdownWaitMs !== undefined ? { shutdownWaitMs } : {}),
     ...(raw.nodeName !== undefined ? { nodeName: raw.nodeName.trim() } : {}),
+    ...(raw.tlsEngine !== undefined ? { engine: parseEngine(raw.tlsEngine) } : {}),
     ...(raw.authkey !== undefined ? { authkeyPath: raw.authkey } : {}),
     ...(raw.devKey !== undefined && raw.devKey !== false ? { devKey: typeof raw.devKey === 'string' ? { path: raw.devKey } : {} } : {}),
     logLevel,

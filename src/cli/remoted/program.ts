@@ -9,6 +9,7 @@ import { Command, Option, type CommanderError } from 'commander';
 import type { DestinationStream } from 'pino';
 import { describeStatusAddress, startStatusEndpoint, type StatusEndpoint } from '../../server/status/index.js';
 import type { X509Credentials } from '../../transport/x509-tls.js';
+import type { PskEngine } from '../../transport/psk-tls.js';
 import { describeError } from '../exit-codes.js';
 import { loadAgentModule, type AgentDefiner, type LoadedAgentModule } from './agent-modules.js';
 import { describeCredentials, resolveCredentials, type DaemonCredentials } from './credentials.js';
@@ -37,6 +38,8 @@ export interface DaemonLoggerLike {
 /** What this program gives the daemon factory: a subset of the daemon's options. */
 export interface DaemonStartOptions {
   key?: Uint8Array;
+  /** PSK engine (§4.9); absent = auto. */
+  engine?: PskEngine;
   x509?: X509Credentials;
   address?: string;
   port?: number;
@@ -148,6 +151,7 @@ function parseCommandLine(argv: readonly string[], deps: RemotedDeps): RawRemote
     .option('--address <addr>', 'address to listen on (default PCMK_remote_address, else all)')
     .option('--port <port>', `TCP port, 0 = any free one (default PCMK_remote_port, else ${DEFAULT_DAEMON_PORT})`)
     .option('--authkey <file>', 'PSK key file (default PCMK_authkey_location, /etc/pacemaker/authkey, /etc/corosync/authkey)')
+    .option('--tls-engine <engine>', 'PSK TLS engine: auto (default: node:tls up to 512-byte keys, built-in TLS 1.3 above), node or builtin')
     .option('--dev-key [file]', 'when no key is configured, use FILE (created with a random key if missing) or a temporary key file')
     .addOption(new Option('--log-level <level>', 'log level (default info; debug when PCMK_debug is set)').choices(LOG_LEVELS))
     .option('--log-file <file>', 'append logs to FILE (default PCMK_logfile, else standard error)')
@@ -207,7 +211,7 @@ async function serve(options: RemotedOptions, log: DaemonLog, deps: RemotedDeps)
   let listening: { address: string; port: number };
   try {
     daemon = await deps.createDaemon({
-      ...(creds.mode === 'psk' ? { key: creds.key } : { x509: creds.x509 }),
+      ...(creds.mode === 'psk' ? { key: creds.key, ...(options.engine !== undefined ? { engine: options.engine } : {}) } : { x509: creds.x509 }),
       ...(options.address !== undefined ? { address: options.address } : {}),
       port: options.port,
       env: deps.env,

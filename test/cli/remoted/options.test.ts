@@ -7,6 +7,12 @@ t.test('defaults', async (t) => {
   t.equal(DEFAULT_DAEMON_PORT, 3121);
 });
 
+t.test('--tls-engine', async (t) => {
+  t.match(parseRemotedOptions({ tlsEngine: 'builtin' }, {}), { engine: 'builtin' });
+  t.match(parseRemotedOptions({ tlsEngine: 'node' }, {}), { engine: 'node' });
+  t.throws(() => parseRemotedOptions({ tlsEngine: 'tls12' }, {}), { code: 'USAGE' });
+});
+
 t.test('command line wins over the environment', async (t) => {
   const env = { PCMK_remote_address: '10.0.0.1', PCMK_remote_port: '3200', PCMK_debug: 'yes', PCMK_logfile: '/var/log/x.log' };
   t.same(parseRemotedOptions({}, env), { address: '10.0.0.1', port: 3200, logLevel: 'debug', logFile: '/var/log/x.log' });

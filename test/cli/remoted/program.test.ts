@@ -129,6 +129,19 @@ t.test('--authkey: the daemon gets key, address, port, env, logger; one line; SI
   t.match(r.logs[2], { reason: 'SIGTERM' });
 });
 
+t.test('--tls-engine reaches the daemon; absent, the daemon decides by key size', async (t) => {
+  const r = run(['--authkey', keyFile, '--port', '0', '--tls-engine', 'builtin']);
+  await r.listening();
+  t.equal(r.daemons[0]!.options.engine, 'builtin');
+  r.stop();
+  t.equal(await r.code, 0);
+  const d = run(['--authkey', keyFile, '--port', '0']);
+  await d.listening();
+  t.notOk('engine' in d.daemons[0]!.options);
+  d.stop();
+  t.equal(await d.code, 0);
+});
+
 t.test('address and port from the environment; default: every address, 3121', async (t) => {
   let r = run(['--authkey', keyFile], { PCMK_remote_address: '::1', PCMK_remote_port: '3300' });
   t.match(await r.listening(), /on \[::1\]:3300 /);
