@@ -1,8 +1,11 @@
 // The built-in TLS 1.3 PSK engine (src/transport/tls13-psk) against node:tls
 // at a 256-byte key (both engines take it): handshakes per second, bulk
 // throughput one way, and the poke round trip over each against our daemon
-// (createRemoteDaemon in-process). Rounds alternate between the engines and
-// each figure is the median of its rounds (the machine is shared and noisy).
+// (createRemoteDaemon in-process). Each measure has its own phase, so one
+// engine's bulk garbage does not land in the other measure; within a phase
+// the engines alternate (order flipped every round) and each round gives a
+// built-in / node ratio. Reported: medians, and the median ratio with its
+// spread (min..max over rounds); compare ratios, the machine is shared.
 // Standalone: `npx tsx bench/tls13.bench.ts`. Env: BENCH_TLS13_ROUNDS (default 7).
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -64,63 +67,75 @@ async function bulk(engine: 'node' | 'builtin', port: number, bytes: number): Pr
   return bytes / 1e6 / (ms / 1000);
 }
 
-async function pokes(engine: 'node' | 'builtin', port: number, count: number): Promise<number> {
-  const socket = await connectPskTls({ host: '127.0.0.1', port, key, engine });
+async function pokeClient(engine: 'node' | 'builtin', port: number, k: Uint8Array = key): Promise<Client> {
+  const socket = await connectPskTls({ host: '127.0.0.1', port, key: k, engine });
   const client = new Client({ clientName: `bench-${engine}` });
   await client.connect(socket);
-  for (let i = 0; i < 50; i++) await client.poke();
+  for (let i = 0; i < 200; i++) await client.poke();
+  return client;
+}
+
+/** Mean round trip of `count` pokes, µs. */
+async function pokes(client: Client, count: number): Promise<number> {
   const t0 = performance.now();
   for (let i = 0; i < count; i++) await client.poke();
-  const us = ((performance.now() - t0) * 1000) / count;
-  client.close();
-  return us;
+  return ((performance.now() - t0) * 1000) / count;
 }
 
 const results: Record<string, Record<string, number[]>> = { node: {}, builtin: {} };
 const add = (engine: string, name: string, v: number): void => void (results[engine]![name] ??= []).push(v);
+const order = (round: number): readonly ('node' | 'builtin')[] => (round % 2 === 0 ? engines : [...engines].reverse());
 
+const HS = 'handshakes/s (same engine both sides)';
+const BULK_NAME = 'bulk MB/s (same engine both sides)';
+const POKE = 'poke µs (client engine; daemon node:tls)';
 const servers = { node: await sinkServer('node'), builtin: await sinkServer('builtin') };
 const BULK = 64 * 1024 * 1024;
 servers.node.expect(BULK);
 servers.builtin.expect(BULK);
+for (let round = 0; round < ROUNDS; round++) {
+  for (const engine of order(round)) add(engine, HS, await handshakes(engine, servers[engine].port, 1));
+}
+for (let round = 0; round < ROUNDS; round++) {
+  for (const engine of order(round)) add(engine, BULK_NAME, await bulk(engine, servers[engine].port, BULK));
+}
+await servers.node.close();
+await servers.builtin.close();
+
 // Our daemon listens with node:tls at this key size; the client side is what differs.
 const daemon = await createRemoteDaemon({ key, address: '127.0.0.1', port: 0 });
 const { port: daemonPort } = await daemon.listen();
-for (let round = 0; round < ROUNDS; round++) {
-  for (const engine of round % 2 === 0 ? engines : [...engines].reverse()) {
-    add(engine, 'handshakes/s (same engine both sides)', await handshakes(engine, servers[engine].port, 1));
-    add(engine, 'bulk MB/s (same engine both sides)', await bulk(engine, servers[engine].port, BULK));
-    add(engine, 'poke µs (client engine; daemon node:tls)', await pokes(engine, daemonPort, 300));
-  }
+const clients = { node: await pokeClient('node', daemonPort), builtin: await pokeClient('builtin', daemonPort) };
+for (let round = 0; round < ROUNDS * 3; round++) {
+  for (const engine of order(round)) add(engine, POKE, await pokes(clients[engine], 200));
 }
+clients.node.close();
+clients.builtin.close();
 await daemon.close();
-await servers.node.close();
-await servers.builtin.close();
 
 // The built-in engine on the daemon's side too: a 4096-byte key.
 const longKey = randomBytes(4096);
 const longDaemon = await createRemoteDaemon({ key: longKey, address: '127.0.0.1', port: 0 });
 const { port: longPort } = await longDaemon.listen();
+const longClient = await pokeClient('builtin', longPort, longKey);
 const longPokes: number[] = [];
-for (let round = 0; round < ROUNDS; round++) {
-  const socket = await connectPskTls({ host: '127.0.0.1', port: longPort, key: longKey });
-  const client = new Client({ clientName: 'bench-long' });
-  await client.connect(socket);
-  for (let i = 0; i < 50; i++) await client.poke();
-  const t0 = performance.now();
-  for (let i = 0; i < 300; i++) await client.poke();
-  longPokes.push(((performance.now() - t0) * 1000) / 300);
-  client.close();
-}
+for (let round = 0; round < ROUNDS; round++) longPokes.push(await pokes(longClient, 300));
+longClient.close();
 await longDaemon.close();
 
-const table: Record<string, Record<string, number>> = {};
+const table: Record<string, Record<string, number | string>> = {};
 for (const name of Object.keys(results.node!)) {
-  const n = median(results.node![name]!);
-  const b = median(results.builtin![name]!);
-  table[name] = { 'node:tls': +n.toFixed(1), builtin: +b.toFixed(1), 'builtin / node': +(b / n).toFixed(2) };
+  const n = results.node![name]!;
+  const b = results.builtin![name]!;
+  const ratios = b.map((x, i) => x / n[i]!).sort((x, y) => x - y);
+  table[name] = {
+    'node:tls': +median(n).toFixed(1),
+    builtin: +median(b).toFixed(1),
+    'builtin / node (median of rounds)': +median(ratios).toFixed(2),
+    'ratio min..max': `${ratios[0]!.toFixed(2)}..${ratios[ratios.length - 1]!.toFixed(2)}`,
+  };
 }
-table['poke µs, 4096-byte key (builtin both sides)'] = { 'node:tls': NaN, builtin: +median(longPokes).toFixed(1), 'builtin / node': NaN };
-console.log(`TLS 1.3 PSK engines, 256-byte key, ${ROUNDS} interleaved rounds, medians`);
+table['poke µs, 4096-byte key (builtin both sides)'] = { 'node:tls': NaN, builtin: +median(longPokes).toFixed(1), 'builtin / node (median of rounds)': NaN, 'ratio min..max': '' };
+console.log(`TLS 1.3 PSK engines, 256-byte key, ${ROUNDS} interleaved rounds (pokes: ${ROUNDS * 3} batches of 200), medians`);
 console.table(table);
 console.log(JSON.stringify({ bench: 'tls13', rounds: ROUNDS, table }));

@@ -12,6 +12,14 @@ t.test('every transport code maps to connection, timeout or interrupted', async 
   t.equal(exitCodeFor(new TransportError('SOMETHING_NEW' as never, 'x')), 3, 'a future transport code is a connection failure');
 });
 
+t.test("the built-in TLS engine's codes are connection failures (spec/protocol.md §4.9, §12.2)", async (t) => {
+  for (const code of ['TLS_PSK_MISMATCH', 'TLS_ALERT', 'TLS_BAD_RECORD', 'TLS_DECRYPT_ERROR'] as const) {
+    t.ok(Object.values(TransportErrorCode).includes(code), `${code} is a transport code`);
+    t.equal(exitCodeFor(new TransportError(code, 'x')), ExitCode.Connection, code);
+    t.match(describeError(new TransportError(code, 'x')), new RegExp(`^${code}: `));
+  }
+});
+
 t.test('client, peer, codec and command-line errors', async (t) => {
   t.equal(exitCodeFor(new ClientError('TIMEOUT', 'x')), ExitCode.Timeout);
   t.equal(exitCodeFor(new ClientError('ABORTED', 'x')), ExitCode.Interrupted);

@@ -211,16 +211,16 @@ export abstract class Connection {
 
   /**
    * Protected records holding `chunks` (each cut at 2^14 bytes, never two
-   * chunks in one record: spec/protocol.md §2.5), concatenated.
+   * chunks in one record: spec/protocol.md §2.5), appended to `out` as
+   * buffers to be written in order (a large record is several buffers).
    */
-  encodeApplicationData(chunks: readonly Uint8Array[]): Buffer {
+  encodeApplicationData(chunks: readonly Uint8Array[], out: Buffer[] = []): Buffer[] {
     if (!this.#connected || this.#closeSent) throw new TlsEngineError(TransportErrorCode.Closed, undefined, 'the TLS connection is not open for writing');
     const w = this.#write!.protection;
-    const parts: Buffer[] = [];
     for (const chunk of chunks) {
-      for (let off = 0; off < chunk.length; off += MAX_PLAINTEXT) parts.push(w.seal(ContentType.applicationData, chunk.subarray(off, off + MAX_PLAINTEXT)));
+      for (let off = 0; off < chunk.length; off += MAX_PLAINTEXT) w.sealTo(out, ContentType.applicationData, chunk.subarray(off, off + MAX_PLAINTEXT));
     }
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    return out;
   }
 
   /** The close_notify alert record, once; undefined if already sent or an alert ended the connection. */

@@ -22,9 +22,13 @@ export function finishedKey(secret: Uint8Array): Buffer {
   return hkdfExpandLabel(secret, 'finished', Buffer.alloc(0), HASH_LENGTH);
 }
 
-/** The PSK binder over the hash of the transcript up to the truncated ClientHello ("ext binder": external PSK). */
-export function pskBinder(early: Uint8Array, truncatedTranscriptHash: Uint8Array): Buffer {
-  return hmac(finishedKey(deriveSecret(early, 'ext binder')), truncatedTranscriptHash);
+/**
+ * The PSK binder over the hash of the transcript up to the truncated
+ * ClientHello: "ext binder" for an external PSK (ours), "res binder" for a
+ * resumption PSK (only for RFC 8448 §4's known answers).
+ */
+export function pskBinder(early: Uint8Array, truncatedTranscriptHash: Uint8Array, kind: 'ext' | 'res' = 'ext'): Buffer {
+  return hmac(finishedKey(deriveSecret(early, `${kind} binder`)), truncatedTranscriptHash);
 }
 
 /** Finished.verify_data = HMAC(finished_key(base), transcript hash). */

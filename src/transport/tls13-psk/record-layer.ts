@@ -16,17 +16,26 @@ export interface RawRecord {
 
 const KNOWN_TYPES = new Set<number>([ContentType.changeCipherSpec, ContentType.alert, ContentType.handshake, ContentType.applicationData]);
 
-/** Splits incoming bytes into records. After it throws, discard it. */
+/**
+ * Splits incoming bytes into records. Chunks are kept as they came: a
+ * record inside one chunk is a view of it, only a record spanning chunks is
+ * copied. After it throws, discard it.
+ */
 export class RecordReader {
-  #buf: Buffer = Buffer.alloc(0);
+  readonly #chunks: Buffer[] = [];
+  /** Offset of the unread part of the first chunk. */
+  #head = 0;
+  #length = 0;
 
   /** Bytes held that do not yet form a whole record. */
   get buffered(): number {
-    return this.#buf.length;
+    return this.#length;
   }
 
   push(chunk: Buffer): void {
-    this.#buf = this.#buf.length === 0 ? chunk : Buffer.concat([this.#buf, chunk]);
+    if (chunk.length === 0) return;
+    this.#chunks.push(chunk);
+    this.#length += chunk.length;
   }
 
   /**
@@ -34,18 +43,61 @@ export class RecordReader {
    * unknown content type, a version not 3.x, or a length over 2^14+256.
    */
   next(): RawRecord | undefined {
-    const buf = this.#buf;
-    if (buf.length < 5) {
-      if (buf.length >= 1) checkType(buf[0]!);
+    if (this.#length < 5) {
+      if (this.#length >= 1) checkType(this.#byte(0));
       return undefined;
     }
-    checkType(buf[0]!);
-    if (buf[1] !== 3) throw badRecord('not a TLS record (version)', AlertDescription.protocolVersion);
-    const length = buf.readUInt16BE(3);
+    const type = this.#byte(0);
+    checkType(type);
+    if (this.#byte(1) !== 3) throw badRecord('not a TLS record (version)', AlertDescription.protocolVersion);
+    const length = (this.#byte(3) << 8) | this.#byte(4);
     if (length > MAX_CIPHERTEXT) throw badRecord(`TLS record of ${length} bytes`, AlertDescription.recordOverflow);
-    if (buf.length < 5 + length) return undefined;
-    this.#buf = buf.subarray(5 + length);
-    return { type: buf[0]!, header: buf.subarray(0, 5), fragment: buf.subarray(5, 5 + length) };
+    if (this.#length < 5 + length) return undefined;
+    const record = this.#take(5 + length);
+    return { type, header: record.subarray(0, 5), fragment: record.subarray(5) };
+  }
+
+  /** Byte `i` of the held bytes (i < length). */
+  #byte(i: number): number {
+    let at = this.#head + i;
+    for (const c of this.#chunks) {
+      if (at < c.length) return c[at]!;
+      at -= c.length;
+    }
+    return 0;
+  }
+
+  /** Remove and return the first `n` held bytes (n <= length). */
+  #take(n: number): Buffer {
+    this.#length -= n;
+    const first = this.#chunks[0]!;
+    if (first.length - this.#head >= n) {
+      const out = first.subarray(this.#head, this.#head + n);
+      this.#head += n;
+      if (this.#head === first.length) {
+        this.#chunks.shift();
+        this.#head = 0;
+      }
+      return out;
+    }
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    let index = 0;
+    let start = this.#head;
+    while (filled < n) {
+      const c = this.#chunks[index]!;
+      const want = Math.min(n - filled, c.length - start);
+      c.copy(out, filled, start, start + want);
+      filled += want;
+      start += want;
+      if (start === c.length) {
+        index++;
+        start = 0;
+      }
+    }
+    this.#chunks.splice(0, index);
+    this.#head = start;
+    return out;
   }
 }
 

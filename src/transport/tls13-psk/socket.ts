@@ -17,6 +17,11 @@ import type { NamedGroup } from './constants.js';
 import type { Connection, ConnectionSink } from './connection.js';
 import { ServerConnection } from './server.js';
 
+/** Queued records totalling up to this many bytes are joined into one buffer; larger batches go out with writev. */
+const COPY_BELOW = 4096;
+/** Application data of one read up to this size is pushed as one buffer. */
+const JOIN_BELOW = 4096;
+
 /** Options of a {@link Tls13PskSocket}. */
 export interface Tls13PskSocketOptions {
   readonly role: 'client' | 'server';
@@ -56,6 +61,11 @@ export class Tls13PskSocket extends Duplex {
   #timer: NodeJS.Timeout | undefined;
   #pausedByUs = false;
   #out: Buffer[] = [];
+  /** Application data opened during the current socket read, not yet pushed. */
+  #inbox: Buffer[] = [];
+  #inboxBytes = 0;
+  /** Application bytes sealed into #out and not yet handed to the socket. */
+  #outBytes = 0;
   #flushScheduled = false;
   #blocked = false;
   #waiting: Array<() => void> = [];
@@ -68,13 +78,14 @@ export class Tls13PskSocket extends Duplex {
     const sink: ConnectionSink = {
       send: (bytes) => this.#send(bytes),
       data: (bytes) => {
-        if (!this.push(bytes) && !this.#pausedByUs) {
-          this.#pausedByUs = true;
-          socket.pause();
-        }
+        this.#inbox.push(bytes);
+        this.#inboxBytes += bytes.length;
       },
       secure: () => this.#onSecure(),
-      closeNotify: () => this.push(null),
+      closeNotify: () => {
+        this.#deliver();
+        this.push(null);
+      },
     };
     const suites = options.cipherSuites?.map((n) => suiteByName(n)).filter((s): s is CipherSuite => s !== undefined);
     const identity = options.identity === undefined ? undefined : Buffer.from(options.identity, 'utf8');
@@ -160,8 +171,37 @@ export class Tls13PskSocket extends Duplex {
   }
 
   readonly #onData = (chunk: Buffer): void => {
-    this.#guard(() => this.#conn.receive(chunk));
+    try {
+      this.#conn.receive(chunk);
+    } catch (err) {
+      this.#deliver();
+      this.#fail(err);
+      return;
+    }
+    this.#deliver();
   };
+
+  /**
+   * Push what the records of one socket read held: small pieces joined
+   * (one 'data' event for a frame's header and payload), large ones as they are.
+   */
+  #deliver(): void {
+    const inbox = this.#inbox;
+    if (inbox.length === 0) return;
+    this.#inbox = [];
+    const bytes = this.#inboxBytes;
+    this.#inboxBytes = 0;
+    let ok = true;
+    if (inbox.length === 1 || bytes > JOIN_BELOW) {
+      for (const b of inbox) ok = this.push(b);
+    } else {
+      ok = this.push(Buffer.concat(inbox, bytes));
+    }
+    if (!ok && !this.#pausedByUs && !this.destroyed) {
+      this.#pausedByUs = true;
+      this.#socket.pause();
+    }
+  }
 
   readonly #onEnd = (): void => {
     if (this.destroyed) return;
@@ -227,20 +267,40 @@ export class Tls13PskSocket extends Duplex {
 
   #send(bytes: Buffer): void {
     this.#out.push(bytes);
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      setImmediate(() => this.#flush());
-    }
+    this.#scheduleFlush();
   }
 
-  #flush(): void {
-    this.#flushScheduled = false;
-    if (this.#out.length === 0) return;
-    const data = this.#out.length === 1 ? this.#out[0]! : Buffer.concat(this.#out);
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    // setImmediate, not nextTick: a frame's payload is written only after its header's callback (record-writer.ts).
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      this.#flush();
+    });
+  }
+
+  /** Hand everything queued to the socket, as one writev when there are several buffers. */
+  readonly #flush = (): void => {
+    const out = this.#out;
+    if (out.length === 0) return;
     this.#out = [];
+    this.#outBytes = 0;
     const s = this.#socket;
     if (s.destroyed || !s.writable) return;
-    if (!s.write(data) && !this.#blocked) {
+    let ok: boolean;
+    if (out.length === 1) {
+      ok = s.write(out[0]!);
+    } else if (this.#outBytesTotal(out) <= COPY_BELOW) {
+      // A few small records (a frame's header and payload): one copy is cheaper than a writev.
+      ok = s.write(Buffer.concat(out));
+    } else {
+      s.cork();
+      for (const b of out) s.write(b);
+      ok = s.writableLength < s.writableHighWaterMark;
+      s.uncork();
+    }
+    if (!ok && !this.#blocked) {
       this.#blocked = true;
       s.once('drain', () => {
         this.#blocked = false;
@@ -248,6 +308,12 @@ export class Tls13PskSocket extends Duplex {
         for (const w of waiting) w();
       });
     }
+  };
+
+  #outBytesTotal(out: readonly Buffer[]): number {
+    let n = 0;
+    for (const b of out) n += b.length;
+    return n;
   }
 
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
@@ -266,14 +332,16 @@ export class Tls13PskSocket extends Duplex {
       this.#beforeSecure.push(() => this.#writeChunks(chunks, callback));
       return;
     }
-    let records: Buffer;
     try {
-      records = this.#conn.encodeApplicationData(chunks);
+      this.#conn.encodeApplicationData(chunks, this.#out);
     } catch (err) {
       callback(err as Error);
       return;
     }
-    this.#send(records);
+    for (const c of chunks) this.#outBytes += c.length;
+    // Writes made in one turn leave together, but never more than a socket buffer's worth is held back.
+    if (this.#outBytes >= this.#socket.writableHighWaterMark) this.#flush();
+    else this.#scheduleFlush();
     // Backpressure: hold the callback while the socket's buffer is full.
     if (this.#blocked) this.#waiting.push(() => callback());
     else callback();

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { earlySecret, finishedVerifyData, handshakeSecrets, applicationSecrets, nextTrafficSecret, pskBinder, trafficKeys, Transcript } from '../../../src/transport/tls13-psk/key-schedule.js';
-import { hkdfExpand, hkdfExpandLabel, hkdfExtract, sha256 } from '../../../src/transport/tls13-psk/hkdf.js';
+import { earlySecret, finishedKey, finishedVerifyData, handshakeSecrets, applicationSecrets, nextTrafficSecret, pskBinder, trafficKeys, Transcript } from '../../../src/transport/tls13-psk/key-schedule.js';
+import { deriveSecret, hkdfExpand, hkdfExpandLabel, hkdfExtract, sha256 } from '../../../src/transport/tls13-psk/hkdf.js';
 import { decodeClientHello, decodeOfferedPsks, findExtension } from '../../../src/transport/tls13-psk/messages.js';
 import { ExtensionType } from '../../../src/transport/tls13-psk/constants.js';
 
@@ -20,6 +20,38 @@ t.test('RFC 8448 section 4: early secret of the resumption PSK', async (t) => {
   // {client} extract secret "early": IKM is the PSK of the resumed handshake.
   const psk = hex('4e cd 0e b6 ec 3b 4d 87 f5 d6 02 8f 92 2c a4 c5 85 1a 27 7f d4 13 11 c9 e6 2d 2c 94 92 e1 c4 f3');
   t.equal(earlySecret(psk).toString('hex'), hex('9b 21 88 e9 b2 fc 6d 64 d7 1d c3 29 90 0e 20 bb 41 91 50 00 f6 78 aa 83 9c bb 79 7c b7 d8 33 2c').toString('hex'));
+});
+
+// Values of the next two tests: RFC 8448's traces as quoted by two
+// independent public test suites (Erlang/OTP's ssl tests and a Java TLS
+// library's), which agree with each other.
+t.test('RFC 8448 section 4: the binder of the resumed handshake', async (t) => {
+  const early = hex('9b 21 88 e9 b2 fc 6d 64 d7 1d c3 29 90 0e 20 bb 41 91 50 00 f6 78 aa 83 9c bb 79 7c b7 d8 33 2c');
+  const binderHash = hex('63 22 4b 2e 45 73 f2 d3 45 4c a8 4b 9d 00 9a 04 f6 be 9e 05 71 1a 83 96 47 3a ef a0 1e 92 4a 14');
+  const binderKey = deriveSecret(early, 'res binder');
+  t.equal(binderKey.toString('hex'), hex('69 fe 13 1a 3b ba d5 d6 3c 64 ee bc c3 0e 39 5b 9d 81 07 72 6a 13 d0 74 e3 89 db c8 a4 e4 72 56').toString('hex'), 'binder key');
+  t.equal(finishedKey(binderKey).toString('hex'), hex('55 88 67 3e 72 cb 59 c8 7d 22 0c af fe 94 f2 de a9 a3 b1 60 9f 7d 50 e9 0a 48 22 7d b9 ed 7e aa').toString('hex'), 'finished key');
+  const binder = hex('3a dd 4f b2 d8 fd f8 22 a0 ca 3c f7 67 8e f5 e8 8d ae 99 01 41 c5 92 4d 57 bb 6f a3 1b 9e 5f 9d');
+  t.equal(pskBinder(early, binderHash, 'res').toString('hex'), binder.toString('hex'), 'binder');
+  t.not(pskBinder(early, binderHash).toString('hex'), binder.toString('hex'), 'an external PSK uses another label');
+});
+
+t.test('RFC 8448 section 3: application traffic secrets, keys and IVs', async (t) => {
+  const early = earlySecret(Buffer.alloc(32));
+  const shared = hex('8b d4 05 4f b5 5b 9d 63 fd fb ac f9 f0 4b 9f 0d 35 e6 d6 3f 53 75 63 ef d4 62 72 90 0f 89 49 2d');
+  const helloHash = hex('86 0c 06 ed c0 78 58 ee 8e 78 f0 e7 42 8c 58 ed d6 b4 3f 2c a3 e6 e9 5f 02 ed 06 3c f0 e1 ca d8');
+  const hs = handshakeSecrets(early, shared, helloHash);
+  const finishedHash = hex('96 08 10 2a 0f 1c cc 6d b6 25 0b 7b 7e 41 7b 1a 00 0e aa da 3d aa e4 77 7a 76 86 c9 ff 83 df 13');
+  const ap = applicationSecrets(hs.secret, finishedHash);
+  t.equal(ap.secret.toString('hex'), hex('18 df 06 84 3d 13 a0 8b f2 a4 49 84 4c 5f 8a 47 80 01 bc 4d 4c 62 79 84 d5 a4 1d a8 d0 40 29 19').toString('hex'), 'master secret');
+  t.equal(ap.client.toString('hex'), hex('9e 40 64 6c e7 9a 7f 9d c0 5a f8 88 9b ce 65 52 87 5a fa 0b 06 df 00 87 f7 92 eb b7 c1 75 04 a5').toString('hex'), 'c ap traffic');
+  t.equal(ap.server.toString('hex'), hex('a1 1a f9 f0 55 31 f8 56 ad 47 11 6b 45 a9 50 32 82 04 b4 f4 4b fb 6b 3a 4b 4f 1f 3f cb 63 16 43').toString('hex'), 's ap traffic');
+  const sk = trafficKeys(ap.server, 16);
+  t.equal(sk.key.toString('hex'), hex('9f 02 28 3b 6c 9c 07 ef c2 6b b9 f2 ac 92 e3 56').toString('hex'), 'server write key');
+  t.equal(sk.iv.toString('hex'), hex('cf 78 2b 88 dd 83 54 9a ad f1 e9 84').toString('hex'), 'server write iv');
+  const ck = trafficKeys(ap.client, 16);
+  t.equal(ck.key.toString('hex'), hex('17 42 2d da 59 6e d5 d9 ac d8 90 e3 c6 3f 50 51').toString('hex'), 'client write key');
+  t.equal(ck.iv.toString('hex'), hex('5b 78 92 3d ee 08 57 90 33 e5 23 d9').toString('hex'), 'client write iv');
 });
 
 t.test('RFC 8448 section 3: the key schedule without a PSK', async (t) => {
