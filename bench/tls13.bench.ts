@@ -1,12 +1,13 @@
 // The built-in TLS 1.3 PSK engine (src/transport/tls13-psk) against node:tls
 // at a 256-byte key (both engines take it): handshakes per second, bulk
 // throughput one way, and the poke round trip over each against our daemon
-// (createRemoteDaemon in-process). Each measure has its own phase, so one
+// (createRemoteDaemon in-process): client engine only, then the same engine
+// on both ends (daemon forced with its engine option). Each measure has its own phase, so one
 // engine's bulk garbage does not land in the other measure; within a phase
 // the engines alternate (order flipped every round) and each round gives a
 // built-in / node ratio. Reported: medians, and the median ratio with its
 // spread (min..max over rounds); compare ratios, the machine is shared.
-// Standalone: `npx tsx bench/tls13.bench.ts`. Env: BENCH_TLS13_ROUNDS (default 7).
+// `npm run bench:tls13`. Env: BENCH_TLS13_ROUNDS (default 7).
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { connectPskTls, createPskTlsServer, type PskEngine } from '../src/transport/psk-tls.js';
@@ -89,6 +90,7 @@ const order = (round: number): readonly ('node' | 'builtin')[] => (round % 2 ===
 const HS = 'handshakes/s (same engine both sides)';
 const BULK_NAME = 'bulk MB/s (same engine both sides)';
 const POKE = 'poke µs (client engine; daemon node:tls)';
+const POKE_BOTH = 'poke µs (same engine both sides)';
 const servers = { node: await sinkServer('node'), builtin: await sinkServer('builtin') };
 const BULK = 64 * 1024 * 1024;
 servers.node.expect(BULK);
@@ -112,6 +114,23 @@ for (let round = 0; round < ROUNDS * 3; round++) {
 clients.node.close();
 clients.builtin.close();
 await daemon.close();
+
+// The whole connection on one engine: a daemon per engine (the option forces it at this key size).
+const pair = {
+  node: await createRemoteDaemon({ key, address: '127.0.0.1', port: 0, engine: 'node' }),
+  builtin: await createRemoteDaemon({ key, address: '127.0.0.1', port: 0, engine: 'builtin' }),
+};
+const both = {
+  node: await pokeClient('node', (await pair.node.listen()).port),
+  builtin: await pokeClient('builtin', (await pair.builtin.listen()).port),
+};
+for (let round = 0; round < ROUNDS * 3; round++) {
+  for (const engine of order(round)) add(engine, POKE_BOTH, await pokes(both[engine], 200));
+}
+both.node.close();
+both.builtin.close();
+await pair.node.close();
+await pair.builtin.close();
 
 // The built-in engine on the daemon's side too: a 4096-byte key.
 const longKey = randomBytes(4096);
