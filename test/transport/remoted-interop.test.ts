@@ -33,8 +33,9 @@ if (unavailable && process.env.CI) {
     t.equal(res.poke.reply.rc, 0);
     t.equal(res.poke.notify.op, 'lrmd_rsc_poke');
     // Pacemaker's own pair needs ~88 ms. We measure ~44 ms: our side sends with
-    // NODELAY, the daemon's reply still pays Nagle once. A record stall would cost seconds.
-    t.ok(res.pokeReplyMs.p50 < 80, `poke reply p50 ${res.pokeReplyMs.p50} ms`);
+    // NODELAY, the daemon's reply still pays Nagle once. What is guarded here is a
+    // record stall, which costs seconds; the figures themselves come from the bench.
+    t.ok(res.pokeReplyMs.p50 < 500, `poke reply p50 ${res.pokeReplyMs.p50} ms`);
     t.comment(
       `real daemon: handshake ${res.handshakeMs} ms (${res.tls.protocol} ${res.tls.cipher}), register ${res.registerMs} ms, ` +
         `poke reply p50 ${res.pokeReplyMs.p50} / max ${res.pokeReplyMs.max} ms, poke notify p50 ${res.pokeNotifyMs.p50} / max ${res.pokeNotifyMs.max} ms`,
