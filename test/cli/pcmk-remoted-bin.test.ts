@@ -29,7 +29,8 @@ interface Proc {
 }
 
 function start(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  const child = spawn(cmd, args, { cwd: repo, env: { ...childEnv, ...env } });
+  // A bridge of its own: test daemons must not compete for the machine's default socket.
+  const child = spawn(cmd, args, { cwd: repo, env: { ...childEnv, PCMK_REMOTE_BRIDGE: join(work, 'bridge.sock'), ...env } });
   let stdout = '';
   let stderr = '';
   const out: string[] = [];

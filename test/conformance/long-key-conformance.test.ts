@@ -15,7 +15,7 @@ import { childEnv } from '../helpers/child-env.js';
 import { repo, runRealRemoted, unavailable } from '../helpers/real-remoted.js';
 
 const SCENARIOS = ['connect', 'dummy', 'recurring', 'two-clients'];
-const DAEMON = 'exec node --import tsx src/cli/pcmk-remoted.ts --log-level warn';
+const DAEMON = 'exec node --import tsx src/cli/pcmk-remoted.ts --log-level warn --no-bridge';
 
 function buildToolsMissing(): string | false {
   const cc = spawnSync('sh', ['-c', 'command -v "${CC:-cc}"'], { env: childEnv }).status === 0;
