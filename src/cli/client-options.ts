@@ -53,6 +53,9 @@ export function parsePort(text: string): number {
 
 const ENGINES: readonly PskEngine[] = ['auto', 'node', 'builtin'];
 
+/** Help text of `--tls-engine`, the same on both executables. */
+export const TLS_ENGINE_HELP = 'PSK TLS engine: auto (default: node:tls up to 512-byte keys, built-in TLS 1.3 above), node or builtin';
+
 /** `--tls-engine`: auto, node or builtin (spec/protocol.md §4.9). */
 export function parseEngine(text: string): PskEngine {
   const v = text.trim().toLowerCase();

@@ -5,7 +5,7 @@
  * the process.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { parseConnectionOptions, type RawConnectionOptions } from './client-options.js';
+import { parseConnectionOptions, TLS_ENGINE_HELP, type RawConnectionOptions } from './client-options.js';
 import { runAlert } from './commands/alert.js';
 import { runCommand, type CommandContext, type ConnectFn } from './commands/context.js';
 import { runExec, type ExecCommandArgs } from './commands/exec.js';
@@ -43,7 +43,7 @@ function connectionOptions(cmd: Command, requestTimeout: boolean): Command {
     .option('--host <host>', 'executor host (default 127.0.0.1)')
     .option('--port <port>', 'TCP port (default PCMK_remote_port, else 3121)')
     .option('--authkey <file>', 'PSK key file (default PCMK_authkey_location, /etc/pacemaker/authkey, /etc/corosync/authkey)')
-    .option('--tls-engine <engine>', 'PSK TLS engine: auto (default: node:tls up to 512-byte keys, built-in TLS 1.3 above), node or builtin')
+    .option('--tls-engine <engine>', TLS_ENGINE_HELP)
     .option('--json', 'print JSON');
   if (requestTimeout) cmd.option('--timeout <ms>', 'limit of connecting and of each reply (default 10000; 0 = none)');
   return cmd;

@@ -10,6 +10,7 @@ import type { DestinationStream } from 'pino';
 import { describeStatusAddress, startStatusEndpoint, type StatusEndpoint } from '../../server/status/index.js';
 import type { X509Credentials } from '../../transport/x509-tls.js';
 import type { PskEngine } from '../../transport/psk-tls.js';
+import { TLS_ENGINE_HELP } from '../client-options.js';
 import { describeError } from '../exit-codes.js';
 import { loadAgentModule, type AgentDefiner, type LoadedAgentModule } from './agent-modules.js';
 import { describeCredentials, resolveCredentials, type DaemonCredentials } from './credentials.js';
@@ -151,7 +152,7 @@ function parseCommandLine(argv: readonly string[], deps: RemotedDeps): RawRemote
     .option('--address <addr>', 'address to listen on (default PCMK_remote_address, else all)')
     .option('--port <port>', `TCP port, 0 = any free one (default PCMK_remote_port, else ${DEFAULT_DAEMON_PORT})`)
     .option('--authkey <file>', 'PSK key file (default PCMK_authkey_location, /etc/pacemaker/authkey, /etc/corosync/authkey)')
-    .option('--tls-engine <engine>', 'PSK TLS engine: auto (default: node:tls up to 512-byte keys, built-in TLS 1.3 above), node or builtin')
+    .option('--tls-engine <engine>', TLS_ENGINE_HELP)
     .option('--dev-key [file]', 'when no key is configured, use FILE (created with a random key if missing) or a temporary key file')
     .addOption(new Option('--log-level <level>', 'log level (default info; debug when PCMK_debug is set)').choices(LOG_LEVELS))
     .option('--log-file <file>', 'append logs to FILE (default PCMK_logfile, else standard error)')
