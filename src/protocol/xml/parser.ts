@@ -8,6 +8,7 @@ import { ErrorCode } from '../errors.js';
 import { NullRecord as NullRecordImport } from '../null-record.js';
 import * as esc from './escape.js';
 import * as skim from './skim.js';
+import * as skimBytes from './skim-bytes.js';
 import type { XmlElement, XmlNode, XmlParseOptions, XmlRawElement } from './types.js';
 import { MAKER_AFTER, makerFor, MAX_SHAPE_NAMES, type RecordMaker } from '../record-shape.js';
 
@@ -16,6 +17,7 @@ import { MAKER_AFTER, makerFor, MAX_SHAPE_NAMES, type RecordMaker } from '../rec
 const NAME_ASCII = esc.NAME_ASCII;
 const nameLength = esc.nameLength;
 const { badBang, endTag, fail, isSpace, skimElement } = skim;
+const skimElementBytes = skimBytes.skimElementBytes;
 const NullRecord = NullRecordImport;
 
 /** Default {@link XmlParseOptions.maxDepth}. */
@@ -146,12 +148,17 @@ function internalize(s: string): string {
  *   nested `maxDepth` deep or has more than `maxAttributes` attributes.
  */
 export function parseXml(text: string, options?: XmlParseOptions): XmlElement {
+  return parseText(text, options, undefined);
+}
+
+/** `bytes`, when given, are `text` as ASCII: the opaque skim may run on them. */
+function parseText(text: string, options: XmlParseOptions | undefined, bytes: Uint8Array | undefined): XmlElement {
   const maxLength = options?.maxLength ?? DEFAULT_MAX_LENGTH;
   if (text.length > maxLength) {
     fail(ErrorCode.XmlLimit, `document of ${text.length} code units exceeds ${maxLength}`, 0);
   }
   try {
-    return new Parser(text, options).document();
+    return new Parser(text, options, bytes).document();
   } finally {
     // Values may be slices of `text`: do not keep a large one alive.
     if (text.length > KEEP_MAX) shapeValues.length = 0;
@@ -171,15 +178,12 @@ export function parseXmlBytes(bytes: Uint8Array, options?: XmlParseOptions): Xml
   if (bytes.length > maxLength * 3) {
     fail(ErrorCode.XmlLimit, `document of ${bytes.length} bytes exceeds the limit`, 0);
   }
-  let text: string;
   if (isAscii(bytes)) {
     // Latin-1 is ASCII's decoding here; the binding skips Buffer#toString's argument handling.
-    text = latin1Slice.call(bytes, 0, bytes.length);
-  } else {
-    if (!isUtf8(bytes)) fail(ErrorCode.XmlSyntax, 'invalid UTF-8', 0);
-    text = utf8.decode(bytes);
+    return parseText(latin1Slice.call(bytes, 0, bytes.length), options, bytes);
   }
-  return parseXml(text, options);
+  if (!isUtf8(bytes)) fail(ErrorCode.XmlSyntax, 'invalid UTF-8', 0);
+  return parseText(utf8.decode(bytes), options, undefined);
 }
 
 const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;
@@ -193,6 +197,8 @@ class Parser {
   private readonly maxDepth: number;
   private readonly maxAttrs: number;
   private readonly opaque: XmlParseOptions['opaque'];
+  /** The source as ASCII bytes, when parsing from such bytes (same offsets as `src`). */
+  private readonly bytes: Uint8Array | undefined;
   /** Position after the construct the last sub-parser read. */
   private pos = 0;
   /** Whether the last start tag read ended with `/>`. */
@@ -202,8 +208,9 @@ class Parser {
   /** End of the last name read by `readName`. */
   private nameEnd = 0;
 
-  constructor(src: string, options: XmlParseOptions | undefined) {
+  constructor(src: string, options: XmlParseOptions | undefined, bytes: Uint8Array | undefined) {
     this.src = src;
+    this.bytes = bytes;
     this.len = src.length;
     this.maxDepth = options?.maxDepth ?? DEFAULT_MAX_DEPTH;
     this.maxAttrs = options?.maxAttributes ?? DEFAULT_MAX_ATTRIBUTES;
@@ -308,7 +315,9 @@ class Parser {
     if (name === '') fail(ErrorCode.XmlSyntax, 'invalid element name', lt + 1);
     let pos = this.nameEnd;
     if (parent !== null && this.opaque !== undefined && this.opaque(name, parent, depth)) {
-      this.pos = skimElement(src, lt, pos);
+      // The byte skim is the fast path; on anything it refuses, the string skim throws the error.
+      const end = this.bytes === undefined ? -1 : skimElementBytes(this.bytes, lt, pos);
+      this.pos = end >= 0 ? end : skimElement(src, lt, pos);
       this.selfClosing = true;
       return { type: 'raw', name, xml: src.slice(lt, this.pos) };
     }
