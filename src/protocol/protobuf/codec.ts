@@ -9,6 +9,7 @@ import { fastDecode } from './fast-decode.js';
 import { fastEncode } from './fast-encode.js';
 import { fromEnvelope } from './from-proto.js';
 import { pb } from './pb.js';
+import { payloadReader } from './reader.js';
 import { toEnvelope } from './to-proto.js';
 import { writePayload } from './writer.js';
 
@@ -44,7 +45,7 @@ export function decodeProtobuf(bytes: Uint8Array): Message {
   if (fast !== undefined) return fast;
   let env: ReturnType<typeof Envelope.decode>;
   try {
-    env = Envelope.decode(bytes);
+    env = Envelope.decode(payloadReader(bytes));
   } catch (err) {
     throw ProtocolError.from(err, ErrorCode.ProtobufInvalid);
   }
