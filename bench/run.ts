@@ -8,6 +8,8 @@ import { decodePayload, encodeMessageFrame, MessageDecoder } from '../src/protoc
 import type { Message } from '../src/protocol/messages/message.js';
 import { parseXml } from '../src/protocol/xml/index.js';
 import { decodeHeader } from '../src/protocol/header.js';
+import { FrameDecoder } from '../src/protocol/frame-decoder.js';
+import { readFileSync } from 'node:fs';
 import { cibEvent, execNotify, execRequest, makeCib, registerReply } from './fixtures.js';
 import { runLibxml2Baseline } from './libxml2-baseline.js';
 import { measureOne, measurePair, methodNote } from './measure.js';
@@ -89,6 +91,27 @@ messageRows('exec-result notify', execNotify);
   rows.push({ name: '1 MiB CIB in IPC event, encode', xml: measureOne(() => encodeMessageFrame(msg)) * mb, unit: 'MB/s' });
 }
 
+// Decompression bombs (spec/protocol.md §2.4): time from bytes to the typed refusal.
+const bombs: { name: string; ms: number }[] = [];
+{
+  const vectors = JSON.parse(readFileSync(new URL('../../spec/vectors/frames.json', import.meta.url), 'utf8')) as {
+    vectors: { name: string; hex: string; error?: string }[];
+  };
+  for (const name of ['bzip2-bomb-honest-header', 'bzip2-bomb-lying-header']) {
+    const v = vectors.vectors.find((x) => x.name === name)!;
+    const bytes = Buffer.from(v.hex, 'hex');
+    const refuse = () => {
+      try {
+        new FrameDecoder().push(bytes);
+      } catch (err) {
+        if ((err as { code?: string }).code === v.error) return;
+      }
+      throw new Error(`${name}: not refused with ${v.error}`);
+    };
+    bombs.push({ name, ms: 1000 / measureOne(refuse) });
+  }
+}
+
 const baseline = runLibxml2Baseline({ registerReply, execRequest, execNotify, cib: makeCib(1024 * 1024) });
 
 // The round-trip bench must never cost the codec figures: any failure is reported, not thrown.
@@ -112,7 +135,7 @@ try {
 }
 
 if (process.argv.includes('--json')) {
-  console.log(JSON.stringify({ method: methodNote(), rows, baseline, roundtrip: summarizeRoundtrip(roundtrip), daemon }, null, 2));
+  console.log(JSON.stringify({ method: methodNote(), rows, bombs, baseline, roundtrip: summarizeRoundtrip(roundtrip), daemon }, null, 2));
 } else {
   const fmt = (n: number | undefined) => (n === undefined ? '' : n >= 1000 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
   console.log(`pcmk-remote codec benchmark (node ${process.version}, ${methodNote()}; pb/XML = median of per-round ratios)\n`);
@@ -122,6 +145,8 @@ if (process.argv.includes('--json')) {
     const ratio = r.ratio !== undefined ? `${r.ratio.toFixed(1)}x` : '';
     console.log(`| ${r.name} | ${fmt(r.xml)} | ${fmt(r.protobuf)} | ${ratio} | ${r.unit} |`);
   }
+  console.log('');
+  for (const b of bombs) console.log(`decompression bomb ${b.name}: refused in ${b.ms.toFixed(2)} ms (target < 100 ms)`);
   console.log('');
   if (baseline.available) {
     console.log("Pacemaker's counterpart: libxml2 parse as Pacemaker does it (xmlReadMemory, NOBLANKS), C, same payloads:\n");

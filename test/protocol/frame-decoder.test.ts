@@ -131,14 +131,18 @@ t.test('empty chunks and bufferedBytes', async (t) => {
   t.throws(() => d.end(), { code: 'FRAME_TRUNCATED' });
 });
 
-t.test('a decompression bomb is refused quickly', async (t) => {
+t.test('a decompression bomb is refused in under 100 ms', async (t) => {
   for (const name of ['bzip2-bomb-honest-header', 'bzip2-bomb-lying-header']) {
     const v = file.vectors.find((x) => x.name === name)!;
-    const start = performance.now();
-    const r = run(hex(v.hex), []);
-    const ms = performance.now() - start;
-    t.equal(r.error, v.error, name);
-    // Generous: only an early stop, not a fast machine, is under test (a loaded CI runner can stall for tens of ms).
-    t.ok(ms < 1000, `${name} refused in ${ms.toFixed(1)} ms`);
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const start = performance.now();
+      const r = run(hex(v.hex), []);
+      times.push(performance.now() - start);
+      t.equal(r.error, v.error, name);
+    }
+    // The median of five, so that one stall of a loaded CI runner does not decide; `npm run bench` reports it too.
+    const median = times.sort((a, b) => a - b)[2]!;
+    t.ok(median < 100, `${name} refused in ${median.toFixed(1)} ms (median of 5; slowest ${times[4]!.toFixed(1)} ms)`);
   }
 });
