@@ -63,7 +63,8 @@ export function endTag(src: string, lt: number, name: string): number {
  * entities, characters and attributes are not looked at.
  * Open elements are kept as the positions of their names; an end tag is
  * compared with its start tag character by character, so no name is
- * scanned twice or sliced.
+ * scanned twice or sliced. skim-bytes.ts is the same check on ASCII bytes;
+ * what it declines comes here, so the errors below are the only ones.
  */
 export function skimElement(src: string, lt: number, nameEnd: number): number {
   const c = src.charCodeAt(nameEnd);
