@@ -5,6 +5,7 @@
  */
 import { isAscii, isUtf8 } from 'node:buffer';
 import { ErrorCode } from '../errors.js';
+import { latin1Slice } from '../latin1.js';
 import { NullRecord as NullRecordImport } from '../null-record.js';
 import * as esc from './escape.js';
 import * as skim from './skim.js';
@@ -179,14 +180,11 @@ export function parseXmlBytes(bytes: Uint8Array, options?: XmlParseOptions): Xml
     fail(ErrorCode.XmlLimit, `document of ${bytes.length} bytes exceeds the limit`, 0);
   }
   if (isAscii(bytes)) {
-    // Latin-1 is ASCII's decoding here; the binding skips Buffer#toString's argument handling.
     return parseText(latin1Slice.call(bytes, 0, bytes.length), options, bytes);
   }
   if (!isUtf8(bytes)) fail(ErrorCode.XmlSyntax, 'invalid UTF-8', 0);
   return parseText(utf8.decode(bytes), options, undefined);
 }
-
-const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;
 
 // Measured faster than Buffer#toString for non-ASCII input; validated before use.
 const utf8 = new TextDecoder('utf-8', { fatal: true });

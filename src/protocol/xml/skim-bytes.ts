@@ -11,11 +11,8 @@
  */
 
 import * as esc from './escape.js';
+import * as skim from './skim.js';
 
-const TAB = 0x09;
-const LF = 0x0a;
-const CR = 0x0d;
-const SP = 0x20;
 const BANG = 0x21;
 const DQUOTE = 0x22;
 const SQUOTE = 0x27;
@@ -28,12 +25,9 @@ const RBRACKET = 0x5d;
 
 // Module-local copy: a transpiled import is read through a getter on every use.
 const NAME_ASCII = esc.NAME_ASCII;
+const isSpace = skim.isSpace;
 
 const CDATA = [0x5b, 0x43, 0x44, 0x41, 0x54, 0x41, 0x5b]; // "[CDATA["
-
-function isSpace(c: number): boolean {
-  return c === SP || c === LF || c === TAB || c === CR;
-}
 
 /**
  * Steps over the element whose start tag begins at `lt` and whose name ends

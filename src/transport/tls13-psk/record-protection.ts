@@ -91,12 +91,8 @@ export class RecordProtection {
    */
   sealTo(out: Buffer[], type: number, content: Uint8Array, padding = 0): void {
     const innerLength = content.length + 1 + padding;
-    if (innerLength <= SMALL_GCM_MAX && this.#smallUsable && this.#seq >= SMALL_GCM_AFTER) {
-      const record = Buffer.allocUnsafe(5 + innerLength + TAG);
-      writeHeader(record, innerLength + TAG);
-      record.set(content, 5);
-      record[5 + content.length] = type;
-      if (padding > 0) record.fill(0, 6 + content.length, 5 + innerLength);
+    if (this.#takesSmall(innerLength)) {
+      const record = plainRecord(type, content, padding, innerLength);
       this.#small ??= new SmallGcm(this.#key, this.#iv);
       this.#small.sealInPlace(this.#seq++, record.subarray(0, 5), record, 5, innerLength);
       out.push(record);
@@ -104,13 +100,9 @@ export class RecordProtection {
     }
     const cipher = createCipheriv(this.#algorithm, this.#key, this.#nextNonce(), AEAD_OPTIONS);
     if (content.length < PIECES_FROM) {
-      const record = Buffer.allocUnsafe(5 + innerLength + TAG);
-      writeHeader(record, innerLength + TAG);
+      // The inner plaintext is built in the record itself, then encrypted into place.
+      const record = plainRecord(type, content, padding, innerLength);
       cipher.setAAD(record.subarray(0, 5));
-      // Build the inner plaintext in the record itself, then encrypt it into place.
-      record.set(content, 5);
-      record[5 + content.length] = type;
-      if (padding > 0) record.fill(0, 6 + content.length, 5 + innerLength);
       const inner = record.subarray(5, 5 + innerLength);
       cipher.update(inner).copy(record, 5);
       cipher.final();
@@ -136,13 +128,17 @@ export class RecordProtection {
   open(header: Buffer, fragment: Buffer): OpenedRecord {
     if (fragment.length > MAX_CIPHERTEXT) throw badRecord('protected record over 2^14+256 bytes', AlertDescription.recordOverflow);
     if (fragment.length <= TAG) throw badRecord('protected record too short', AlertDescription.decodeError);
-    const small = fragment.length - TAG <= SMALL_GCM_MAX && this.#smallUsable && this.#seq >= SMALL_GCM_AFTER;
-    const inner = small ? this.#openSmall(header, fragment) : this.#openNative(header, fragment);
+    const inner = this.#takesSmall(fragment.length - TAG) ? this.#openSmall(header, fragment) : this.#openNative(header, fragment);
     let end = inner.length - 1;
     while (end >= 0 && inner[end] === 0) end--;
     if (end < 0) throw badRecord('protected record without a content type', AlertDescription.unexpectedMessage);
     if (end > MAX_PLAINTEXT) throw badRecord('record plaintext over 2^14 bytes', AlertDescription.recordOverflow);
     return { type: inner[end]!, content: inner.subarray(0, end) };
+  }
+
+  /** Whether the next record, of `innerLength` inner plaintext bytes, goes through SmallGcm. */
+  #takesSmall(innerLength: number): boolean {
+    return innerLength <= SMALL_GCM_MAX && this.#smallUsable && this.#seq >= SMALL_GCM_AFTER;
   }
 
   #openSmall(header: Buffer, fragment: Buffer): Buffer {
@@ -170,6 +166,16 @@ export class RecordProtection {
 
 function authFailed(cause?: unknown): TlsEngineError {
   return new TlsEngineError(TransportErrorCode.TlsDecryptError, AlertDescription.badRecordMac, 'a TLS record failed authentication', cause === undefined ? undefined : { cause });
+}
+
+/** A record buffer with its header and, unencrypted, its inner plaintext (content, type, zero padding); room for the tag. */
+function plainRecord(type: number, content: Uint8Array, padding: number, innerLength: number): Buffer {
+  const record = Buffer.allocUnsafe(5 + innerLength + TAG);
+  writeHeader(record, innerLength + TAG);
+  record.set(content, 5);
+  record[5 + content.length] = type;
+  if (padding > 0) record.fill(0, 6 + content.length, 5 + innerLength);
+  return record;
 }
 
 function writeHeader(buf: Buffer, length: number): void {
